@@ -1,0 +1,34 @@
+/* The sirt command line: shared declarations of the subcommands. The CLI is a
+ * thin layer: it parses arguments, calls libsirt, prints, and maps statuses to
+ * exit codes. */
+#ifndef SIRT_CLI_H
+#define SIRT_CLI_H
+
+#include <stdio.h>
+#include "sirt/sirt.h"
+
+/* Exit codes (README, docs/cli/sirt.md). */
+enum { SIRT_EXIT_OK = 0, SIRT_EXIT_FAIL = 1, SIRT_EXIT_USAGE = 2 };
+
+typedef struct sirt_command {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv); /* argv[0] is the command name */
+    void (*help)(FILE *fp);
+} sirt_command;
+
+int sirt_cmd_plan(int argc, char **argv);
+void sirt_cmd_plan_help(FILE *fp);
+int sirt_cmd_catalogue(int argc, char **argv);
+void sirt_cmd_catalogue_help(FILE *fp);
+
+/* Print "sirt: error: <message>" to stderr and return SIRT_EXIT_FAIL. */
+int sirt_cli_fail(const sirt_error *err);
+/* Print a usage error for `command` and return SIRT_EXIT_USAGE. */
+int sirt_cli_usage(const char *command, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+#endif

@@ -1,0 +1,23 @@
+/* sirt/sirt.h: the umbrella header of libsirt. */
+#ifndef SIRT_SIRT_H
+#define SIRT_SIRT_H
+
+#include "sirt/error.h"
+#include "sirt/warning.h"
+#include "sirt/time.h"
+#include "sirt/catalogue.h"
+#include "sirt/rules.h"
+#include "sirt/case.h"
+#include "sirt/plan.h"
+#include "sirt/report.h"
+#include "sirt/fileio.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+/* Library version, e.g. "0.1.0". */
+const char *sirt_version(void);
+#ifdef __cplusplus
+}
+#endif
+#endif
