@@ -5,8 +5,10 @@
 cd "$SIRT_SOURCE_DIR"
 
 # 1. Banned functions: unchecked conversions, unbounded copies, global-state RNG/tokenizer.
-banned=$(grep -rnE '\b(atoi|atol|atof|sprintf|vsprintf|strcpy|strcat|strtok|rand|srand|gets)\s*\(' \
-  src cli include tests/unit tests/fuzz 2>/dev/null | grep -vE '\bsn?printf|vsnprintf|//.*|/\*.*\*/' || true)
+banned=$(find src cli include tests/unit tests/fuzz -name '*.[ch]' -o -name '*.cpp' 2>/dev/null | xargs perl -ne '
+  my $l = $_; $l =~ s{/\*.*?\*/}{}g; $l =~ s{//.*}{}; $l =~ s{"(?:[^"\\]|\\.)*"}{""}g;
+  print "$ARGV:$.: $_" if $l =~ /\b(atoi|atol|atof|sprintf|vsprintf|strcpy|strcat|strtok|rand|srand|gets)\s*\(/;
+  close ARGV if eof;')
 [ -z "$banned" ] && pass "no banned functions" || fail "banned functions used:
 $banned"
 
