@@ -63,7 +63,7 @@ static const jr_range R_LIVER_DENSITY = {0.8, 1.3, 0, 0, "g/mL", NULL};
 static const jr_range R_LUNG_MASS = {0, 5, 1, 0, "kg", NULL};
 static const jr_range R_LUNG_VOLUME = {0, 15000, 1, 0, "mL", NULL};
 static const jr_range R_LUNG_DENSITY = {0.05, 1.1, 0, 0, "g/mL", NULL};
-static const jr_range R_COUNTS = {0, 1e15, 0, 0, "counts", NULL};
+static const jr_range R_COUNTS = {0, INFINITY, 0, 0, "counts", NULL};
 static const jr_range R_FRACTION_LT1 = {0, 1, 0, 1, "", FRACTION_HINT};
 static const jr_range R_TN = {0, 1000, 1, 0, "", NULL};
 static const jr_range R_DOSE_TARGET = {0, 1000, 1, 0, "Gy", NULL};
@@ -444,7 +444,7 @@ static sirt_status parse_simulation(const cJSON *root, sirt_case *c, sirt_error 
     if (it) {
         const char *why = "SPECT/CT LSF needs the lung and liver VOI counts";
         /* Liver counts > 0: with none, the LSF would be 100% and T/N undefined. */
-        static const jr_range r_liver = {0, 1e15, 1, 0, "counts", NULL};
+        static const jr_range r_liver = {0, INFINITY, 1, 0, "counts", NULL};
         TRY(jr_number(it, sub, "lung_counts", &R_COUNTS, 1, why, &s->spect.lung, err));
         TRY(jr_number(it, sub, "liver_counts", &r_liver, 1, why, &s->spect.liver, err));
         s->spect.given = 1;

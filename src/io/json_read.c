@@ -260,12 +260,19 @@ sirt_status jr_parse_document(const char *text, size_t size, size_t max_bytes, i
         size_t pos = end && end >= copy && end <= copy + size ? (size_t)(end - copy) : 0;
         size_t line, col;
         line_col(copy, pos, &line, &col);
-        char near[48];
-        size_t n = 0;
+        /* Show the text at the error; when that is the end of a line, the text before it. */
+        char near[48], raw[32];
+        size_t n = 0, from = pos;
         while (n < 24 && pos + n < size && copy[pos + n] != '\n' && copy[pos + n] != '\r')
             n++;
-        char raw[32];
-        memcpy(raw, copy + pos, n);
+        if (n == 0) {
+            from = pos > 24 ? pos - 24 : 0;
+            n = pos - from;
+        }
+        for (size_t i = 0; i < n; i++) {
+            char ch = copy[from + i];
+            raw[i] = ch == '\n' || ch == '\r' || ch == '\t' ? ' ' : ch;
+        }
         raw[n] = '\0';
         sanitize(raw, near, sizeof near, 24);
         free(copy);
@@ -375,7 +382,9 @@ void jr_range_describe(const jr_range *r, char *buf, size_t size)
     char lo[48], hi[48];
     fmt_value(r->min, r->unit, lo, sizeof lo);
     fmt_value(r->max, r->unit, hi, sizeof hi);
-    if (!r->min_open && !r->max_open) {
+    if (isinf(r->max)) {
+        snprintf(buf, size, "%s %s", r->min_open ? ">" : "≥", lo);
+    } else if (!r->min_open && !r->max_open) {
         char lo_bare[32];
         snprintf(lo_bare, sizeof lo_bare, "%.10g", r->min);
         snprintf(buf, size, "%s–%s", lo_bare, hi);
