@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include "sirt/error.h"
+#include "sirt/time.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -82,6 +83,7 @@ typedef struct sirt_product {
     char calibration_tz[48];   /* SIRT_CAL_WEEKLY: "US-Eastern" (US DST rules) */
     sirt_quantity use_window_h; /* latest use after calibration */
     char calibration_source[SIRT_SOURCE_LEN];
+    sirt_quantity dose_mass_mg;  /* microsphere mass of one dose or vial (QuiremScout 60 mg) */
 } sirt_product;
 
 typedef struct sirt_catalogue sirt_catalogue; /* opaque */
@@ -110,6 +112,14 @@ const sirt_nuclide *sirt_catalogue_find_nuclide(const sirt_catalogue *cat, const
 const sirt_product *sirt_catalogue_find_product(const sirt_catalogue *cat, const char *id);
 
 const char *sirt_matrix_str(sirt_matrix m);
+const char *sirt_calibration_convention_str(sirt_calibration_convention c);
+
+/* SIRT_CAL_WEEKLY products: the latest weekly calibration instant at or before
+ * `treatment` (TheraSphere: Sunday 12:00 US Eastern local time, with US daylight
+ * saving). The result carries the zone's UTC offset at that instant (-05:00 or
+ * -04:00 for US-Eastern). Other conventions: SIRT_EINVAL. */
+sirt_status sirt_product_calibration_before(const sirt_product *p, sirt_datetime treatment,
+                                            sirt_datetime *calibration_out, sirt_error *err);
 
 #ifdef __cplusplus
 }
