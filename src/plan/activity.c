@@ -346,8 +346,8 @@ static sirt_status model_activities(sirt__plan_ctx *x, sirt_model model, double 
                                   sirt__plan_model_name(model), x->product->id,
                                   sirt_matrix_str(x->product->matrix));
         if (!sirt_finite(x->liver_volume_ml))
-            return sirt_error_set(err, SIRT_EINVAL, "$.liver_volume_ml",
-                                  "$.liver_volume_ml: the %s model needs the whole-liver volume "
+            return sirt_error_set(err, SIRT_EINVAL, "$.anatomy.liver_volume_ml",
+                                  "$.anatomy.liver_volume_ml: the %s model needs the whole-liver volume "
                                   "(tumour involvement)",
                                   sirt__plan_model_name(model));
         if (model == SIRT_MODEL_BSA && !sirt_finite(p->bsa_m2))
@@ -426,8 +426,8 @@ static sirt_status model_activities(sirt__plan_ctx *x, sirt_model model, double 
         }
         int whole = rx->whole_liver != 0;
         if (whole && !sirt_finite(p->liver_mass_kg))
-            return sirt_error_set(err, SIRT_EINVAL, "$.liver_volume_ml",
-                                  "$.liver_volume_ml: the 166Ho whole-liver convention needs the "
+            return sirt_error_set(err, SIRT_EINVAL, "$.anatomy.liver_volume_ml",
+                                  "$.anatomy.liver_volume_ml: the 166Ho whole-liver convention needs the "
                                   "liver volume");
         if (main && rx->whole_liver == -1)
             sirt__plan_note(x, "whole_liver not given: the 166Ho dose applies to the whole "

@@ -221,8 +221,8 @@ static sirt_status resolve_constants(sirt__plan_ctx *x)
                                        "§3.7).");
     }
     if (!(p->lung_mass_kg > 0.0))
-        return sirt_error_set(x->err, SIRT_ERANGE, "$.lung_mass_kg",
-                              "$.lung_mass_kg: lung mass %g kg must be > 0", p->lung_mass_kg);
+        return sirt_error_set(x->err, SIRT_ERANGE, "$.anatomy.lung_mass_kg",
+                              "$.anatomy.lung_mass_kg: lung mass %g kg must be > 0", p->lung_mass_kg);
 
     /* Residual fraction R in vial and tubing: given, else 0 (domain §3.3 uses 2% as an example). */
     x->residual = c->prescription.residual_fraction;
@@ -265,11 +265,11 @@ static sirt_status copy_overrides(sirt__plan_ctx *x)
            x->opt->n_overrides * sizeof *x->plan->overrides);
     x->plan->n_overrides = x->opt->n_overrides;
     for (size_t i = 0; i < x->opt->n_overrides; i++)
-        sirt__plan_note(x, "Rule %s overridden: %s%s%s.", x->opt->overrides[i].rule,
+        sirt__plan_note(x, "Rule %s overridden: %s%s%s%s.", x->opt->overrides[i].rule,
                         x->opt->overrides[i].reason,
                         x->opt->overrides[i].operator_name[0] ? " (by " : "",
-                        x->opt->overrides[i].operator_name[0] ? x->opt->overrides[i].operator_name
-                                                              : "");
+                        x->opt->overrides[i].operator_name,
+                        x->opt->overrides[i].operator_name[0] ? ")" : "");
     return SIRT_OK;
 }
 

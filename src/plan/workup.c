@@ -95,8 +95,8 @@ sirt_status sirt__plan_workup(sirt__plan_ctx *x)
         p->liver_mass_kg = c->liver_volume_ml * rho / 1000.0; /* NaN when not given */
     }
     if (sirt_finite(p->liver_mass_kg) && !(p->liver_mass_kg > 0.0))
-        return sirt_error_set(x->err, SIRT_ERANGE, "$.liver_volume_ml",
-                              "$.liver_volume_ml: liver volume %g mL must be > 0",
+        return sirt_error_set(x->err, SIRT_ERANGE, "$.anatomy.liver_volume_ml",
+                              "$.anatomy.liver_volume_ml: liver volume %g mL must be > 0",
                               x->liver_volume_ml);
 
     double vt = 0.0, mt = 0.0;
@@ -117,8 +117,8 @@ sirt_status sirt__plan_workup(sirt__plan_ctx *x)
     x->normal_liver_mass_kg = p->liver_mass_kg - mt;
     p->tumour_burden_percent = 100.0 * vt / x->liver_volume_ml;
     if (sirt_finite(x->liver_volume_ml) && vt >= x->liver_volume_ml)
-        return sirt_error_set(x->err, SIRT_ERANGE, "$.liver_volume_ml",
-                              "$.liver_volume_ml: the tumours (%.1f mL) fill the whole liver "
+        return sirt_error_set(x->err, SIRT_ERANGE, "$.anatomy.liver_volume_ml",
+                              "$.anatomy.liver_volume_ml: the tumours (%.1f mL) fill the whole liver "
                               "(%.1f mL); the liver volume includes tumours and must exceed them",
                               vt, x->liver_volume_ml);
 
