@@ -62,11 +62,14 @@ sirt_status sirt_rules_merge_file(sirt_rules *rules, const char *path, sirt_erro
 void sirt_rules_free(sirt_rules *rules);
 
 const char *sirt_rules_sources(const sirt_rules *rules);
+const char *sirt_rules_version(const sirt_rules *rules);
 size_t sirt_rules_count(const sirt_rules *rules);
 const sirt_rule *sirt_rules_at(const sirt_rules *rules, size_t i);
 const sirt_rule *sirt_rules_find(const sirt_rules *rules, const char *id);
 
 const char *sirt_rule_quantity_str(sirt_rule_quantity q);
+/* Unit of a quantity's value and limit: "Gy" or "%". */
+const char *sirt_rule_quantity_unit(sirt_rule_quantity q);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,352 @@
+/* Institutional safety rules loaded from JSON data files (see sirt/rules.h and
+ * docs/rules.md for the format and the source of every default rule). */
+#include "sirt/rules.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalogue/json_strict.h"
+
+#define RULES_FORMAT "sirtkit-rules/1"
+#define RULES_FILE "rules.json"
+
+struct sirt_rules {
+    sirt_rule *items;
+    size_t count;
+    char *version; /* "2026.1", or "2026.1 + clinic-7" after a merge */
+    char *sources; /* "path1; path2" */
+};
+
+/* Indexed by sirt_rule_quantity: the name in the file and the unit of its value. */
+static const struct {
+    const char *name, *unit;
+} quantities[SIRT_Q_COUNT_] = {
+    [SIRT_Q_LUNG_DOSE_GY] = {"lung_dose_gy", "Gy"},
+    [SIRT_Q_LUNG_DOSE_CUMULATIVE_GY] = {"lung_dose_cumulative_gy", "Gy"},
+    [SIRT_Q_LSF_PERCENT] = {"lsf_percent", "%"},
+    [SIRT_Q_NORMAL_LIVER_DOSE_GY] = {"normal_liver_dose_gy", "Gy"},
+    [SIRT_Q_TUMOUR_DOSE_GY] = {"tumour_dose_gy", "Gy"},
+    [SIRT_Q_WHOLE_LIVER_DOSE_GY] = {"whole_liver_dose_gy", "Gy"},
+    [SIRT_Q_PERFUSED_DOSE_GY] = {"perfused_dose_gy", "Gy"},
+    [SIRT_Q_DOSE_DEVIATION_PERCENT] = {"dose_deviation_percent", "%"},
+    [SIRT_Q_EXTRAHEPATIC_PERCENT] = {"extrahepatic_percent", "%"},
+    [SIRT_Q_WHOLE_NORMAL_LIVER_DOSE_GY] = {"whole_normal_liver_dose_gy", "Gy"},
+};
+
+const char *sirt_rule_quantity_str(sirt_rule_quantity q)
+{
+    return (unsigned)q < SIRT_Q_COUNT_ ? quantities[q].name : "unknown";
+}
+
+const char *sirt_rule_quantity_unit(sirt_rule_quantity q)
+{
+    return (unsigned)q < SIRT_Q_COUNT_ ? quantities[q].unit : "";
+}
+
+static char *join(const char *a, const char *sep, const char *b)
+{
+    size_t n = (a ? strlen(a) + strlen(sep) : 0) + strlen(b) + 1;
+    char *d = malloc(n);
+    if (d)
+        snprintf(d, n, "%s%s%s", a ? a : "", a ? sep : "", b);
+    return d;
+}
+
+static sirt_status parse_applies(const sirt_jctx *c, const cJSON *item, const char *path,
+                                 sirt_rule *r)
+{
+    static const char *const keys[] = {"matrix", "nuclide", "liver", NULL};
+    static const char *const matrices[] = {"resin", "glass", "plla", "other", "any", NULL};
+    static const char *const livers[] = {"any", "compromised", "not_compromised", NULL};
+    r->applies_matrix = -1;
+    r->applies_nuclide[0] = '\0';
+    r->applies_liver = SIRT_LIVER_ANY;
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(item, "applies_to");
+    if (!a)
+        return SIRT_OK;
+    char p[SIRT_JPATH_LEN];
+    sirt__jpath_key(p, path, "applies_to");
+    int m = 4, l = 0, has_n = 0;
+    char nuc[48];
+    sirt_status st = sirt__json_check_object(c, a, p, keys);
+    if (st == SIRT_OK)
+        st = sirt__json_enum(c, a, p, "matrix", 0, matrices, &m, NULL);
+    if (st == SIRT_OK)
+        st = sirt__json_enum(c, a, p, "liver", 0, livers, &l, NULL);
+    if (st == SIRT_OK)
+        st = sirt__json_string(c, a, p, "nuclide", 0, nuc, sizeof nuc, &has_n);
+    if (st != SIRT_OK)
+        return st;
+    r->applies_matrix = m == 4 ? -1 : m; /* indices 0-3 match sirt_matrix */
+    r->applies_liver = (sirt_liver_condition)l;
+    if (has_n && strcmp(nuc, "any") != 0 &&
+        !sirt__nuclide_canonical(nuc, r->applies_nuclide, sizeof r->applies_nuclide)) {
+        char pn[SIRT_JPATH_LEN];
+        sirt__jpath_key(pn, p, "nuclide");
+        return sirt__jerr(c, SIRT_EINVAL, pn,
+                          "\"%s\" is not a nuclide name; write \"any\" or e.g. \"Ho-166\"", nuc);
+    }
+    return SIRT_OK;
+}
+
+static sirt_status parse_rule(const sirt_jctx *c, const cJSON *item, const char *path,
+                              sirt_rule *r)
+{
+    static const char *const keys[] = {"id", "quantity", "kind", "limit", "unit", "severity",
+                                       "constrains_activity", "applies_to", "description",
+                                       "source", "note", NULL};
+    static const char *const kinds[] = {"max", "min", NULL};
+    static const char *const severities[] = {"info", "warning", "contraindication", NULL};
+    const char *qnames[SIRT_Q_COUNT_ + 1];
+    for (int i = 0; i < SIRT_Q_COUNT_; i++)
+        qnames[i] = quantities[i].name;
+    qnames[SIRT_Q_COUNT_] = NULL;
+    memset(r, 0, sizeof *r);
+    char p[SIRT_JPATH_LEN], note[SIRT_SOURCE_LEN];
+    sirt_status st = sirt__json_check_object(c, item, path, keys);
+    if (st == SIRT_OK)
+        st = sirt__json_string(c, item, path, "id", 1, r->id, sizeof r->id, NULL);
+    if (st != SIRT_OK)
+        return st;
+    for (const char *q = r->id; *q; q++)
+        if (!(islower((unsigned char)*q) || isdigit((unsigned char)*q) || *q == '_')) {
+            sirt__jpath_key(p, path, "id");
+            return sirt__jerr(c, SIRT_EINVAL, p,
+                              "rule id \"%s\" must be lower case letters, digits and '_' "
+                              "(e.g. \"lung_dose_single\")", r->id);
+        }
+    int q = 0, kind = 0, sev = 0;
+    st = sirt__json_enum(c, item, path, "quantity", 1, qnames, &q, NULL);
+    if (st == SIRT_OK)
+        st = sirt__json_enum(c, item, path, "kind", 1, kinds, &kind, NULL);
+    if (st == SIRT_OK)
+        st = sirt__json_string(c, item, path, "unit", 1, r->unit, sizeof r->unit, NULL);
+    if (st != SIRT_OK)
+        return st;
+    r->quantity = (sirt_rule_quantity)q;
+    r->kind = (sirt_rule_kind)kind;
+    const char *unit = quantities[q].unit;
+    if (strcmp(r->unit, unit) != 0) {
+        sirt__jpath_key(p, path, "unit");
+        return sirt__jerr(c, SIRT_EINVAL, p, "unit \"%s\" is not the unit of %s, \"%s\"",
+                          r->unit, quantities[q].name, unit);
+    }
+    /* Percentages are 0-100; doses up to 10 kGy (radiation segmentectomy reaches
+     * several hundred Gy, domain.md §3.8). */
+    sirt_jrange range = {0, strcmp(unit, "%") == 0 ? 100 : 10000, 0};
+    st = sirt__json_number(c, item, path, "limit", 1, range, unit, &r->limit, NULL);
+    if (st == SIRT_OK)
+        st = sirt__json_enum(c, item, path, "severity", 1, severities, &sev, NULL);
+    if (st == SIRT_OK)
+        st = sirt__json_bool(c, item, path, "constrains_activity", 0, &r->constrains_activity,
+                             NULL);
+    if (st == SIRT_OK)
+        st = parse_applies(c, item, path, r);
+    if (st == SIRT_OK)
+        st = sirt__json_string(c, item, path, "description", 1, r->description,
+                               sizeof r->description, NULL);
+    if (st == SIRT_OK)
+        st = sirt__json_string(c, item, path, "source", 1, r->source, sizeof r->source, NULL);
+    if (st == SIRT_OK)
+        st = sirt__json_string(c, item, path, "note", 0, note, sizeof note, NULL);
+    if (st != SIRT_OK)
+        return st;
+    r->severity = (sirt_severity)sev;
+    /* Only an upper limit on a dose can bound the activity (dose is linear in A;
+     * LSF, deviation and extrahepatic fractions do not scale with it). */
+    if (r->constrains_activity && (r->kind != SIRT_RULE_MAX || strcmp(unit, "Gy") != 0)) {
+        sirt__jpath_key(p, path, "constrains_activity");
+        return sirt__jerr(c, SIRT_EINVAL, p,
+                          "only a \"max\" rule on a dose in Gy can constrain the activity; "
+                          "this is a \"%s\" rule on %s", kinds[kind], quantities[q].name);
+    }
+    return SIRT_OK;
+}
+
+/* Parse one rules file into a new array; all or nothing. */
+static sirt_status parse_file(const char *path, sirt_rule **items_out, size_t *count_out,
+                              char *version, size_t version_size, sirt_error *err)
+{
+    static const char *const keys[] = {"format", "version", "description", "rules", NULL};
+    *items_out = NULL;
+    *count_out = 0;
+    cJSON *root = NULL;
+    sirt_status st = sirt__json_load_file(path, "rules file", &root, err);
+    if (st != SIRT_OK)
+        return st;
+    sirt_jctx c = {path, err};
+    char format[64], desc[1024];
+    sirt_rule *items = NULL;
+    size_t n = 0;
+    st = sirt__json_check_object(&c, root, "$", keys);
+    if (st == SIRT_OK)
+        st = sirt__json_string(&c, root, "$", "format", 1, format, sizeof format, NULL);
+    if (st == SIRT_OK && strcmp(format, RULES_FORMAT) != 0)
+        st = sirt__jerr(&c, SIRT_EFORMAT, "$.format",
+                        "\"%s\" is not a rules format this version reads (\"%s\")", format,
+                        RULES_FORMAT);
+    if (st == SIRT_OK)
+        st = sirt__json_string(&c, root, "$", "version", 1, version, version_size, NULL);
+    if (st == SIRT_OK)
+        st = sirt__json_string(&c, root, "$", "description", 0, desc, sizeof desc, NULL);
+    const cJSON *arr = st == SIRT_OK ? cJSON_GetObjectItemCaseSensitive(root, "rules") : NULL;
+    if (st == SIRT_OK && !arr)
+        st = sirt__jerr(&c, SIRT_EINVAL, "$.rules", "missing required key \"rules\"");
+    if (st == SIRT_OK && !cJSON_IsArray(arr))
+        st = sirt__jerr(&c, SIRT_EINVAL, "$.rules", "expected an array of rule objects");
+    if (st == SIRT_OK && cJSON_GetArraySize(arr) > 0) {
+        items = calloc((size_t)cJSON_GetArraySize(arr), sizeof *items);
+        if (!items)
+            st = sirt__jerr(&c, SIRT_ENOMEM, "$.rules", "out of memory");
+    }
+    for (const cJSON *it = st == SIRT_OK ? arr->child : NULL; it && st == SIRT_OK; it = it->next) {
+        char p[SIRT_JPATH_LEN];
+        sirt__jpath_index(p, "$.rules", n);
+        st = parse_rule(&c, it, p, &items[n]);
+        for (size_t j = 0; st == SIRT_OK && j < n; j++)
+            if (strcmp(items[j].id, items[n].id) == 0)
+                st = sirt__jerr(&c, SIRT_EINVAL, p, "duplicate rule id \"%s\" (also at $.rules[%zu])",
+                                items[n].id, j);
+        n++;
+    }
+    cJSON_Delete(root);
+    if (st != SIRT_OK) {
+        free(items);
+        return st;
+    }
+    *items_out = items;
+    *count_out = n;
+    return SIRT_OK;
+}
+
+sirt_status sirt_rules_merge_file(sirt_rules *rules, const char *path, sirt_error *err)
+{
+    if (!rules || !path)
+        return sirt_error_set(err, SIRT_EINVAL, "path",
+                              "sirt_rules_merge_file: rules or path is NULL");
+    sirt_rule *add = NULL;
+    size_t n_add = 0;
+    char version[64];
+    sirt_status st = parse_file(path, &add, &n_add, version, sizeof version, err);
+    if (st != SIRT_OK)
+        return st;
+    sirt_jctx c = {path, err};
+    sirt_rule *items = malloc((rules->count + n_add + 1) * sizeof *items);
+    char *ver = join(rules->version, " + ", version);
+    char *src = join(rules->sources, "; ", path);
+    if (!items || !ver || !src) {
+        st = sirt__jerr(&c, SIRT_ENOMEM, "$", "out of memory merging the rules");
+        goto done;
+    }
+    if (rules->count)
+        memcpy(items, rules->items, rules->count * sizeof *items);
+    size_t n = rules->count;
+    for (size_t i = 0; i < n_add; i++) {
+        size_t k = 0;
+        while (k < n && strcmp(items[k].id, add[i].id) != 0)
+            k++;
+        /* Same id replaces (a clinic tightens or adapts a limit); it must still check
+         * the same quantity the same way, or the id would now mean something else. */
+        if (k < n && (items[k].quantity != add[i].quantity || items[k].kind != add[i].kind)) {
+            char p[SIRT_JPATH_LEN];
+            sirt__jpath_index(p, "$.rules", i);
+            st = sirt__jerr(&c, SIRT_EINVAL, p,
+                            "rule \"%s\" replaces a \"%s\" rule on %s with a \"%s\" rule on %s; "
+                            "a replacement must keep quantity and kind (use a new id instead)",
+                            add[i].id, items[k].kind == SIRT_RULE_MAX ? "max" : "min",
+                            quantities[items[k].quantity].name,
+                            add[i].kind == SIRT_RULE_MAX ? "max" : "min",
+                            quantities[add[i].quantity].name);
+            goto done;
+        }
+        items[k < n ? k : n++] = add[i];
+    }
+    free(rules->items);
+    free(rules->version);
+    free(rules->sources);
+    rules->items = items;
+    rules->count = n;
+    rules->version = ver;
+    rules->sources = src;
+    items = NULL;
+    ver = src = NULL;
+done:
+    free(items);
+    free(ver);
+    free(src);
+    free(add);
+    return st;
+}
+
+sirt_status sirt_rules_load(const char *path, sirt_rules **out, sirt_error *err)
+{
+    if (!out)
+        return sirt_error_set(err, SIRT_EINVAL, "out", "sirt_rules_load: out is NULL");
+    *out = NULL;
+    if (!path)
+        return sirt_error_set(err, SIRT_EINVAL, "path", "sirt_rules_load: path is NULL");
+    sirt_rules *r = calloc(1, sizeof *r);
+    if (!r)
+        return sirt_error_set(err, SIRT_ENOMEM, "rules", "out of memory");
+    sirt_status st = sirt_rules_merge_file(r, path, err);
+    if (st != SIRT_OK) {
+        sirt_rules_free(r);
+        return st;
+    }
+    *out = r;
+    return SIRT_OK;
+}
+
+sirt_status sirt_rules_load_default(sirt_rules **out, sirt_error *err)
+{
+    if (!out)
+        return sirt_error_set(err, SIRT_EINVAL, "out", "sirt_rules_load_default: out is NULL");
+    *out = NULL;
+    char path[4096];
+    sirt_status st = sirt__data_file_path(RULES_FILE, path, sizeof path, err);
+    if (st != SIRT_OK)
+        return st;
+    return sirt_rules_load(path, out, err);
+}
+
+void sirt_rules_free(sirt_rules *rules)
+{
+    if (!rules)
+        return;
+    free(rules->items);
+    free(rules->version);
+    free(rules->sources);
+    free(rules);
+}
+
+const char *sirt_rules_sources(const sirt_rules *rules)
+{
+    return rules && rules->sources ? rules->sources : "";
+}
+
+const char *sirt_rules_version(const sirt_rules *rules)
+{
+    return rules && rules->version ? rules->version : "";
+}
+
+size_t sirt_rules_count(const sirt_rules *rules)
+{
+    return rules ? rules->count : 0;
+}
+
+const sirt_rule *sirt_rules_at(const sirt_rules *rules, size_t i)
+{
+    return rules && i < rules->count ? &rules->items[i] : NULL;
+}
+
+const sirt_rule *sirt_rules_find(const sirt_rules *rules, const char *id)
+{
+    if (!rules || !id)
+        return NULL;
+    for (size_t i = 0; i < rules->count; i++)
+        if (strcmp(rules->items[i].id, id) == 0)
+            return &rules->items[i];
+    return NULL;
+}
