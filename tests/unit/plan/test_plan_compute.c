@@ -9,16 +9,6 @@
 
 static sirt_catalogue *cat;
 
-/* Until the rules loader lands: weak stand-ins (an empty rule set), replaced by the
- * library's definitions as soon as they exist. */
-#if defined(__GNUC__)
-__attribute__((weak)) size_t sirt_rules_count(const sirt_rules *r) { (void)r; return 0; }
-__attribute__((weak)) const sirt_rule *sirt_rules_at(const sirt_rules *r, size_t i)
-{ (void)r; (void)i; return NULL; }
-__attribute__((weak)) const sirt_rule *sirt_rules_find(const sirt_rules *r, const char *id)
-{ (void)r; (void)id; return NULL; }
-#endif
-
 static sirt_datetime dt(const char *s)
 {
     sirt_datetime t = {0, 0};
