@@ -63,7 +63,7 @@ static sirt_status build_territory(sirt__plan_ctx *x, size_t t, int model_needs_
         /* T/N = (C_T/m_T)/(C_N/m_N) from SPECT counts when both are given (domain §3.4). */
         if (sirt_finite(in->normal_spect_counts) && sirt_finite(tu->spect_counts)) {
             if (!(in->normal_spect_counts > 0.0) || tu->spect_counts < 0.0)
-                return sirt_error_set(x->err, SIRT_ERANGE, "$.territories[].normal_spect_counts",
+                return sirt_error_set(x->err, SIRT_ERANGE, "$.territories[].normal_counts",
                                       "$.territories[%zu]: normal-liver counts %g must be > 0 "
                                       "and tumour counts %g >= 0",
                                       t, in->normal_spect_counts, tu->spect_counts);

@@ -76,7 +76,8 @@ static sirt_status net_counts(double counts, double background, const char *fiel
                               "%s: planar counts %g must be a finite number >= 0", field, counts);
     if (!sirt_finite(background) || background < 0.0)
         return sirt_error_set(err, SIRT_ERANGE, field,
-                              "%s: background %g must be a finite number >= 0", field, background);
+                              "%s: background %g must be a finite number >= 0", field,
+                              background);
     if (background >= counts)
         return sirt_error_set(err, SIRT_ERANGE, field,
                               "%s: background %g is not below the counts %g; the net counts "
@@ -91,13 +92,13 @@ sirt_status sirt_lsf_planar(const sirt_planar_counts *c, double *lsf_out, sirt_e
     double la, lp, va, vp;
     sirt_status st;
     if ((st = net_counts(c->lung_anterior, c->background_lung_anterior,
-                         "$.simulation.planar.lung_anterior", &la, err)) ||
+                         "$.simulation.planar.lung_anterior_counts", &la, err)) ||
         (st = net_counts(c->lung_posterior, c->background_lung_posterior,
-                         "$.simulation.planar.lung_posterior", &lp, err)) ||
+                         "$.simulation.planar.lung_posterior_counts", &lp, err)) ||
         (st = net_counts(c->liver_anterior, c->background_liver_anterior,
-                         "$.simulation.planar.liver_anterior", &va, err)) ||
+                         "$.simulation.planar.liver_anterior_counts", &va, err)) ||
         (st = net_counts(c->liver_posterior, c->background_liver_posterior,
-                         "$.simulation.planar.liver_posterior", &vp, err)))
+                         "$.simulation.planar.liver_posterior_counts", &vp, err)))
         return st;
     /* Geometric mean of conjugate views (domain §3.7). */
     double gm_lung = sqrt(la * lp), gm_liver = sqrt(va * vp);
@@ -108,12 +109,12 @@ sirt_status sirt_lsf_planar(const sirt_planar_counts *c, double *lsf_out, sirt_e
 sirt_status sirt_lsf_spect(const sirt_spect_counts *c, double *lsf_out, sirt_error *err)
 {
     if (!sirt_finite(c->lung) || c->lung < 0.0)
-        return sirt_error_set(err, SIRT_ERANGE, "$.simulation.spect.lung",
-                              "$.simulation.spect.lung: counts %g must be a finite number >= 0",
+        return sirt_error_set(err, SIRT_ERANGE, "$.simulation.spect.lung_counts",
+                              "$.simulation.spect.lung_counts: counts %g must be a finite number >= 0",
                               c->lung);
     if (!sirt_finite(c->liver) || c->liver <= 0.0)
-        return sirt_error_set(err, SIRT_ERANGE, "$.simulation.spect.liver",
-                              "$.simulation.spect.liver: counts %g must be a finite number > 0 "
+        return sirt_error_set(err, SIRT_ERANGE, "$.simulation.spect.liver_counts",
+                              "$.simulation.spect.liver_counts: counts %g must be a finite number > 0 "
                               "(no liver counts: the shunt fraction is undefined)",
                               c->liver);
     *lsf_out = c->lung / (c->lung + c->liver); /* domain §3.7 */

@@ -176,16 +176,16 @@ static sirt_status measured(sirt__plan_ctx *x, sirt_logistics_plan *lp, sirt_dat
     sirt_plan *p = x->plan;
     const double th = p->half_life_h;
     if (!(m->vial_before_gbq > 0.0) || !(m->residual_gbq >= 0.0))
-        return sirt_error_set(x->err, SIRT_ERANGE, "$.logistics.measured",
-                              "$.logistics.measured: vial reading %g GBq must be > 0 and "
+        return sirt_error_set(x->err, SIRT_ERANGE, "$.logistics.dose_calibrator",
+                              "$.logistics.dose_calibrator: vial reading %g GBq must be > 0 and "
                               "residual %g GBq >= 0",
                               m->vial_before_gbq, m->residual_gbq);
     /* Both readings decay-corrected to the infusion time (domain §4). */
     double before = m->vial_before_gbq * sirt_decay_factor(th, sirt_datetime_diff_h(m->before_time, ref));
     double resid = m->residual_gbq * sirt_decay_factor(th, sirt_datetime_diff_h(m->residual_time, ref));
     if (resid > before)
-        return sirt_error_set(x->err, SIRT_ERANGE, "$.logistics.measured.residual_gbq",
-                              "$.logistics.measured.residual_gbq: residual %.3f GBq exceeds the "
+        return sirt_error_set(x->err, SIRT_ERANGE, "$.logistics.dose_calibrator.residual_gbq",
+                              "$.logistics.dose_calibrator.residual_gbq: residual %.3f GBq exceeds the "
                               "vial reading %.3f GBq (both at infusion time)",
                               resid, before);
     lp->measured = 1;

@@ -114,7 +114,7 @@ static void test_lsf(void)
     sirt_error e1 = {0};
     p.background_lung_anterior = 1000; /* background equal to the counts */
     check_int(sirt_lsf_planar(&p, &lsf, &e1), SIRT_ERANGE, "background >= counts refused");
-    check_true(strstr(e1.message, "$.simulation.planar.lung_anterior") != NULL,
+    check_true(strstr(e1.message, "$.simulation.planar.lung_anterior_counts") != NULL,
                "message names the field: %s", e1.message);
     sirt_error e2 = {0};
     sirt_planar_counts z = {1, 0, 0, 0, 0, 0, 0, 0, 0};
@@ -126,7 +126,7 @@ static void test_lsf(void)
     sirt_error e3 = {0};
     sirt_spect_counts s0 = {1, 0, 0};
     check_int(sirt_lsf_spect(&s0, &lsf, &e3), SIRT_ERANGE, "zero SPECT totals refused");
-    check_true(strstr(e3.message, "$.simulation.spect.liver") != NULL, "names the field: %s",
+    check_true(strstr(e3.message, "$.simulation.spect.liver_counts") != NULL, "names the field: %s",
                e3.message);
     sirt_error e4 = {0};
     sirt_spect_counts sn = {1, -1, 100};
