@@ -141,7 +141,7 @@ typedef struct sirt_logistics {
     double vial_activity_gbq;       /* resin: vial activity at calibration (NaN: product nominal) */
     double vial_volume_ml;          /* NaN: product nominal */
     int allow_custom_dose;          /* glass: custom dose sizes allowed */
-    sirt_dose_calibrator measured;  /* per territory 0 only in this version */
+    sirt_dose_calibrator measured;  /* the session's vial: covers every territory */
 } sirt_logistics;
 
 typedef struct sirt_case {

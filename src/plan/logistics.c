@@ -191,21 +191,28 @@ static sirt_status measured(sirt__plan_ctx *x, sirt_logistics_plan *lp, sirt_dat
     lp->measured = 1;
     lp->delivered_activity_gbq = before - resid;
     lp->residual_fraction_measured = resid / before;
-    /* This version: the readings belong to territory 0. */
-    sirt_territory_plan *tp = &p->territories[0];
-    double scale = tp->activity_gbq > 0.0 ? lp->delivered_activity_gbq / tp->activity_gbq : NAN;
-    for (size_t j = 0; j < tp->n_compartments; j++)
-        tp->compartments[j].delivered_dose_gy = tp->compartments[j].dose_gy * scale;
-    double prescribed = x->aux[0].planned_activity_gbq;
+    /* One vial per session: the readings cover every territory infused from it, so
+     * every territory's delivered doses scale by delivered / planned session activity. */
+    double planned = 0.0, prescribed = 0.0;
+    for (size_t t = 0; t < p->n_territories; t++) {
+        planned += p->territories[t].activity_gbq;
+        prescribed += x->aux[t].planned_activity_gbq;
+    }
+    double scale = planned > 0.0 ? lp->delivered_activity_gbq / planned : NAN;
+    for (size_t t = 0; t < p->n_territories; t++) {
+        sirt_territory_plan *tp = &p->territories[t];
+        for (size_t j = 0; j < tp->n_compartments; j++)
+            tp->compartments[j].delivered_dose_gy = tp->compartments[j].dose_gy * scale;
+    }
     if (prescribed > 0.0)
         x->deviation_measured_percent = 100.0 * fabs(lp->delivered_activity_gbq / prescribed - 1.0);
     sirt__plan_note(x, "Measured: %.3f GBq delivered (vial %.3f − residual %.3f GBq at infusion "
-                       "time; residual fraction %.1f%%) = %+.1f%% of the prescribed %.3f GBq; "
-                       "delivered doses of territory %s scaled by %.4f.",
+                       "time; residual fraction %.1f%%) = %+.1f%% of the prescribed %.3f GBq for "
+                       "the session; delivered doses of every territory scaled by %.4f.",
                     lp->delivered_activity_gbq, before, resid,
                     100.0 * lp->residual_fraction_measured,
                     prescribed > 0.0 ? 100.0 * (lp->delivered_activity_gbq / prescribed - 1.0) : 0.0,
-                    prescribed, tp->name, scale);
+                    prescribed, scale);
     return SIRT_OK;
 }
 

@@ -78,12 +78,20 @@ static void print_territory(FILE *fp, const sirt_territory_plan *t, int measured
     fprintf(fp, "\n    activity in the vial (residual) ");
     num(fp, t->activity_order_gbq, 3, "GBq");
     fprintf(fp, "\n    feasible range                 ");
-    num(fp, t->activity_min_gbq, 3, "GBq");
-    fprintf(fp, " .. ");
-    if (isinf(t->activity_max_gbq))
-        fprintf(fp, "no upper limit");
-    else
-        num(fp, t->activity_max_gbq, 3, "GBq");
+    if (isfinite(t->activity_min_gbq) && t->activity_min_gbq > t->activity_max_gbq) {
+        fprintf(fp, "NONE: the goals need >= %.3f GBq, the limits allow <= %.3f GBq",
+                t->activity_min_gbq, t->activity_max_gbq);
+    } else {
+        if (isfinite(t->activity_min_gbq))
+            num(fp, t->activity_min_gbq, 3, "GBq");
+        else
+            fprintf(fp, "0 GBq (no goal)");
+        fprintf(fp, " .. ");
+        if (isinf(t->activity_max_gbq))
+            fprintf(fp, "no upper limit");
+        else
+            num(fp, t->activity_max_gbq, 3, "GBq");
+    }
     fputc('\n', fp);
     if (t->limiting_rule[0])
         fprintf(fp, "    limited by                     %s\n", t->limiting_rule);
@@ -95,8 +103,10 @@ static void print_territory(FILE *fp, const sirt_territory_plan *t, int measured
         const sirt_compartment *c = &t->compartments[i];
         fprintf(fp, "    %-22.22s %-13s %10.3f %8.2f %12.3f %12.1f", c->name, kind_str(c->kind),
                 c->mass_kg, c->tn_ratio, c->activity_gbq, c->dose_gy);
-        if (measured)
+        if (measured && isfinite(c->delivered_dose_gy))
             fprintf(fp, " %13.1f", c->delivered_dose_gy);
+        else if (measured)
+            fprintf(fp, " %13s", "n/a");
         fputc('\n', fp);
     }
 }
