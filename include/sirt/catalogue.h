@@ -33,7 +33,7 @@ typedef struct sirt_gamma_line {
 typedef struct sirt_nuclide {
     char id[SIRT_ID_LEN];            /* "Y-90", "Ho-166", ... */
     sirt_quantity half_life_h;
-    sirt_quantity max_beta_kev;      /* endpoint energy of the main branch */
+    sirt_quantity max_beta_kev;      /* highest β endpoint energy (branches in its source) */
     sirt_quantity mean_beta_kev;
     sirt_quantity energy_absorbed_kev; /* non-penetrating energy per decay (local deposition) */
     sirt_quantity dose_factor_j_per_gbq; /* Gy·kg/GBq for complete decay in situ */

@@ -103,7 +103,7 @@ sirt_status sirt__json_check_object(const sirt_jctx *c, const cJSON *item, const
                 known = 1;
         if (!known) {
             /* List the accepted keys so a typo is easy to fix. */
-            char list[320] = "";
+            char list[420] = "";
             size_t len = 0;
             for (size_t i = 0; allowed[i] && len < sizeof list; i++) {
                 int n = snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "",
