@@ -47,4 +47,12 @@ json_check "$H" "approx(j['constants']['dose_factor_j_per_gbq'], 15.87, 1e-9)" "
 # Text and JSON agree: the total activity printed equals the JSON's, to the printed digits.
 tot=$("$PYTHON" -c "import json,sys; print('%.3f GBq' % json.load(open(sys.argv[1]))['activity']['total_activity_gbq'])" "$P")
 expect_grep "$WORK/partition-ho1996.out" "$tot" "text shows the JSON total ($tot)"
+# docs/case-format.md's full example is the demo case itself (so the docs stay true).
+"$PYTHON" - "$SIRT_SOURCE_DIR" <<'PY' && pass "docs full example equals examples/demo-case.json" || fail "docs full example differs from examples/demo-case.json"
+import json, re, sys
+root = sys.argv[1]
+doc = open(root + "/docs/case-format.md").read()
+block = re.search(r"## Full example.*?```json\n(.*?)```", doc, re.S).group(1)
+sys.exit(0 if json.loads(block) == json.load(open(root + "/examples/demo-case.json")) else 1)
+PY
 finish
