@@ -21,6 +21,8 @@ int sirt_cmd_plan(int argc, char **argv);
 void sirt_cmd_plan_help(FILE *fp);
 int sirt_cmd_catalogue(int argc, char **argv);
 void sirt_cmd_catalogue_help(FILE *fp);
+int sirt_cmd_decay(int argc, char **argv);
+void sirt_cmd_decay_help(FILE *fp);
 
 /* Print "sirt: error: <message>" to stderr and return SIRT_EXIT_FAIL. */
 int sirt_cli_fail(const sirt_error *err);

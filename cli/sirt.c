@@ -10,6 +10,8 @@ static const sirt_command commands[] = {
      sirt_cmd_plan_help},
     {"catalogue", "list the nuclides and microsphere products in the catalogue",
      sirt_cmd_catalogue, sirt_cmd_catalogue_help},
+    {"decay", "decay-correct an activity between two date-times", sirt_cmd_decay,
+     sirt_cmd_decay_help},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
