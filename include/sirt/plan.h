@@ -176,6 +176,7 @@ typedef struct sirt_plan {
     char (*notes)[SIRT_TEXT_LEN];
 } sirt_plan;
 
+/* opt may be NULL (no overrides). On failure *out stays NULL. */
 sirt_status sirt_plan_compute(const sirt_case *c, const sirt_catalogue *cat,
                               const sirt_rules *rules, const sirt_plan_options *opt,
                               sirt_plan **out, sirt_error *err);
