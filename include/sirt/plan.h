@@ -174,6 +174,8 @@ typedef struct sirt_plan {
     /* notes: every default applied, in words */
     size_t n_notes;
     char (*notes)[SIRT_TEXT_LEN];
+    /* work-up, added in 0.1 */
+    double extrahepatic_percent;     /* of the simulation counts, outside liver and lungs; NaN */
 } sirt_plan;
 
 /* opt may be NULL (no overrides). On failure *out stays NULL. */

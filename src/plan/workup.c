@@ -116,6 +116,7 @@ sirt_status sirt__plan_workup(sirt__plan_ctx *x)
     x->tumour_mass_kg = mt;
     x->normal_liver_mass_kg = p->liver_mass_kg - mt;
     p->tumour_burden_percent = 100.0 * vt / x->liver_volume_ml;
+    p->extrahepatic_percent = 100.0 * x->c->simulation.extrahepatic_fraction; /* NaN if not given */
     if (sirt_finite(x->liver_volume_ml) && vt >= x->liver_volume_ml)
         return sirt_error_set(x->err, SIRT_ERANGE, "$.anatomy.liver_volume_ml",
                               "$.anatomy.liver_volume_ml: the tumours (%.1f mL) fill the whole liver "

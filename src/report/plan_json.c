@@ -183,6 +183,7 @@ sirt_status sirt_plan_to_json(const sirt_case *c, const sirt_plan *plan, const c
     add_num(w, "lsf_spect_fraction", plan->lsf_spect_fraction);
     add_num(w, "lsf_fraction", plan->lsf_fraction);
     cJSON_AddStringToObject(w, "lsf_used_from", plan->lsf_used_from);
+    add_num(w, "extrahepatic_percent", plan->extrahepatic_percent);
     cJSON_AddBoolToObject(w, "eligible", plan->eligible);
     add_num(w, "relative_contraindications", plan->relative_contraindications);
 

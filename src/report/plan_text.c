@@ -178,6 +178,7 @@ sirt_status sirt_plan_print(FILE *fp, const sirt_case *c, const sirt_plan *plan,
     fprintf(fp, "  %-34s ", "lung shunt fraction used");
     num(fp, 100 * plan->lsf_fraction, 2, "%");
     fprintf(fp, " (%s)\n", plan->lsf_used_from);
+    row(fp, "extrahepatic deposition", plan->extrahepatic_percent, 2, "% of counts");
 
     heading(fp, &s, "ACTIVITY PLAN");
     fprintf(fp, "  %-34s ", "total activity to deliver");

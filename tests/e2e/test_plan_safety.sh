@@ -16,6 +16,9 @@ c["territories"][0]["activity_gbq"] = 3.0
 json.dump(c, open(sys.argv[2] + "/high-lung.json", "w"), indent=1)
 c["prior_treatments"] = [{"date": "2025-01-10T09:00:00+01:00", "product": "therasphere", "lung_dose_gy": 25.0}]
 json.dump(c, open(sys.argv[2] + "/cumulative.json", "w"), indent=1)
+del c["prior_treatments"]
+c["simulation"]["extrahepatic_fraction"] = 0.012
+json.dump(c, open(sys.argv[2] + "/extrahepatic.json", "w"), indent=1)
 PY
 
 run_sirt lung plan "$WORK/high-lung.json" --json "$WORK/lung.json" --no-color
@@ -50,4 +53,11 @@ expect_rc 0 "cumulative case plans"
 # 25 Gy prior + 37.5 Gy now = 62.5 Gy > 50 Gy.
 json_check "$WORK/cum.json" "approx(j['activity']['cumulative_lung_dose_gy'], 62.5, 1e-6)" "cumulative lung 62.5 Gy"
 json_check "$WORK/cum.json" "any(w['rule']=='lung_dose_cumulative' and approx(w['value'],62.5,1e-6) and w['limit']==50 for w in j['warnings'])" "cumulative warning 62.5 > 50 Gy"
+
+# 1.2% of the MAA counts outside liver and lungs: reported and flagged (any is too many).
+run_sirt ext plan "$WORK/extrahepatic.json" --json "$WORK/ext.json" --no-color
+expect_rc 0 "extrahepatic case plans"
+json_check "$WORK/ext.json" "approx(j['workup']['extrahepatic_percent'], 1.2, 1e-9)" "extrahepatic 1.2% in the work-up"
+json_check "$WORK/ext.json" "any(w['rule']=='extrahepatic_uptake' and approx(w['value'],1.2,1e-9) for w in j['warnings'])" "extrahepatic deposition flagged"
+expect_grep "$WORK/ext.out" "extrahepatic deposition" "terminal shows the extrahepatic deposition"
 finish
