@@ -73,6 +73,7 @@ typedef struct sirt_compartment {
     double activity_gbq;      /* at infusion, planned */
     double dose_gy;           /* planned mean absorbed dose */
     double delivered_dose_gy; /* from measured delivered activity; NaN if not measured */
+    int tn_assumed;           /* tumours: uptake not given, T/N = 1 assumed (uniform) */
 } sirt_compartment;
 
 typedef struct sirt_territory_plan {

@@ -81,6 +81,7 @@ static sirt_status build_territory(sirt__plan_ctx *x, size_t t, int model_needs_
                                   t, j, tu->name);
         } else {
             cm->tn_ratio = 1.0;
+            cm->tn_assumed = 1;
             assumed_uniform = 1;
         }
         if (!(cm->tn_ratio >= 0.0) || !sirt_finite(cm->tn_ratio))

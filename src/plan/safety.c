@@ -177,6 +177,14 @@ static sirt_status evaluate(sirt__plan_ctx *x, const sirt_rule *r)
             for (size_t j = 0; j < tp->n_compartments && !st; j++) {
                 if (tp->compartments[j].kind != SIRT_COMP_TUMOUR)
                     continue;
+                /* With uptake unknown the tumour dose is the perfused mean by assumption,
+                 * not a prediction: an efficacy verdict on it would mislead. */
+                if (tp->compartments[j].tn_assumed) {
+                    sirt__plan_note(x, "Rule %s not evaluated for %s: its uptake (T/N) is not "
+                                       "known, so its dose is only the perfused mean.",
+                                    r->id, tp->compartments[j].name);
+                    continue;
+                }
                 snprintf(what, sizeof what, "Tumour dose of %s", tp->compartments[j].name);
                 st = check(x, r, what, tp->compartments[j].dose_gy);
             }

@@ -74,6 +74,8 @@ static cJSON *territory_json(const sirt_territory_plan *t)
         cJSON_AddStringToObject(co, "kind", comp_kind_str(c->kind));
         add_num(co, "mass_kg", c->mass_kg);
         add_num(co, "tn_ratio", c->tn_ratio);
+        if (c->kind == SIRT_COMP_TUMOUR)
+            cJSON_AddBoolToObject(co, "tn_assumed", c->tn_assumed);
         add_num(co, "uptake_fraction", c->uptake_fraction);
         add_num(co, "activity_gbq", c->activity_gbq);
         add_num(co, "dose_gy", c->dose_gy);

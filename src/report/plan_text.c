@@ -101,14 +101,19 @@ static void print_territory(FILE *fp, const sirt_territory_plan *t, int measured
             "activity GBq", "dose Gy", measured ? "  delivered Gy" : "");
     for (size_t i = 0; i < t->n_compartments; i++) {
         const sirt_compartment *c = &t->compartments[i];
-        fprintf(fp, "    %-22.22s %-13s %10.3f %8.2f %12.3f %12.1f", c->name, kind_str(c->kind),
-                c->mass_kg, c->tn_ratio, c->activity_gbq, c->dose_gy);
+        fprintf(fp, "    %-22.22s %-13s %10.3f %7.2f%c %12.3f %12.1f", c->name, kind_str(c->kind),
+                c->mass_kg, c->tn_ratio, c->tn_assumed ? '*' : ' ', c->activity_gbq, c->dose_gy);
         if (measured && isfinite(c->delivered_dose_gy))
             fprintf(fp, " %13.1f", c->delivered_dose_gy);
         else if (measured)
             fprintf(fp, " %13s", "n/a");
         fputc('\n', fp);
     }
+    for (size_t i = 0; i < t->n_compartments; i++)
+        if (t->compartments[i].tn_assumed) {
+            fprintf(fp, "    * T/N not measured: uniform uptake assumed; tumour doses are not predictions\n");
+            break;
+        }
 }
 
 static void print_logistics(FILE *fp, const sirt_logistics_plan *l)

@@ -62,9 +62,24 @@ static void test_glass_deviation(void)
         check_true(strstr(w->message, "dose_deviation") != NULL, "message names the rule: %s",
                    w->message);
     }
-    /* Uniform uptake: tumour 148 Gy < 205 Gy (DOSISPHERE) → efficacy warning. */
-    check_true(find_warning(p, "tumour_dose_glass_min") != NULL, "tumour below 205 Gy");
+    /* Uptake not given: the tumour's 148 Gy is the perfused mean by assumption, so the
+     * efficacy rule is not evaluated (and a note says so) rather than warning on a guess. */
+    check_true(find_warning(p, "tumour_dose_glass_min") == NULL, "no efficacy verdict on assumed uptake");
+    check_true(p->territories[0].compartments[0].tn_assumed == 1, "tumour T/N marked assumed");
+    int noted = 0;
+    for (size_t i = 0; i < p->n_notes; i++)
+        noted |= strstr(p->notes[i], "tumour_dose_glass_min not evaluated") != NULL;
+    check_true(noted, "note explains the rule was not evaluated");
     check_true(find_warning(p, "lung_dose_single") == NULL, "lung 8 Gy fine");
+    sirt_plan_free(p);
+
+    /* T/N measured as 1.0: the same 148 Gy is now a prediction, 148 < 205 Gy (DOSISPHERE). */
+    tu.tn_ratio = 1.0;
+    p = run(&c, NULL, "glass, T/N given");
+    if (!p)
+        return;
+    check_true(p->territories[0].compartments[0].tn_assumed == 0, "tumour T/N measured");
+    check_true(find_warning(p, "tumour_dose_glass_min") != NULL, "tumour below 205 Gy");
     sirt_plan_free(p);
 }
 
