@@ -33,6 +33,8 @@ static sirt_status lsf_workup(sirt__plan_ctx *x)
         return sirt_error_set(x->err, SIRT_ERANGE, "$.simulation.lsf_fraction",
                               "$.simulation.lsf_fraction: %g is outside [0, 1)", given);
     const char *names[3] = {"spect", "planar", "given"};
+    const char *sources[3] = {"SPECT/CT counts", "planar geometric means",
+                              "the case's simulation.lsf_fraction"};
     const double vals[3] = {p->lsf_spect_fraction, p->lsf_planar_fraction, given};
     int from = s->lsf_from;
     if (from >= 0 && from <= 2) {
@@ -42,7 +44,7 @@ static sirt_status lsf_workup(sirt__plan_ctx *x)
                                   "shunt is in the case",
                                   names[from], from == 2 ? "given" : names[from]);
         sirt__plan_note(x, "Lung shunt fraction %.2f%% from %s, as chosen in the case.",
-                        100.0 * vals[from], names[from]);
+                        100.0 * vals[from], sources[from]);
     } else {
         /* SPECT/CT is preferred: planar imaging overestimates the LSF (domain §3.7). */
         from = sirt_finite(vals[0]) ? 0 : sirt_finite(vals[1]) ? 1 : sirt_finite(vals[2]) ? 2 : -1;
@@ -55,7 +57,7 @@ static sirt_status lsf_workup(sirt__plan_ctx *x)
             "no SPECT/CT counts were given",
             "no counts were given, so the stated fraction is used"};
         sirt__plan_note(x, "Lung shunt fraction %.2f%% from %s: %s.", 100.0 * vals[from],
-                        names[from], why[from]);
+                        sources[from], why[from]);
         if (from == 0 && sirt_finite(vals[1]))
             sirt__plan_note(x, "Planar LSF %.2f%% is reported for comparison only.",
                             100.0 * vals[1]);
