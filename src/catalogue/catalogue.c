@@ -3,13 +3,16 @@
 #include "sirt/catalogue.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "catalogue/json_strict.h"
+#include "catalogue/catalogue_util.h"
+#include "core/json_strict.h"
 #include "core/numeric.h"
+#include "sirt/fileio.h"
 
 #define CATALOGUE_FORMAT "sirtkit-catalogue/1"
 #define CATALOGUE_FILE "catalogue.json"
@@ -75,130 +78,105 @@ static void product_key(const char *id, char *key, size_t size)
     key[n] = '\0';
 }
 
-static const sirt_jrange R_POS = {0, 1e9, 1};
+/* A sirt_quantity member (see sirt__json_quantity). */
+static sirt_status quantity(const sirt_json_ctx *c, const cJSON *obj, const char *path,
+                            const char *key, const sirt_json_range *r, const char *required,
+                            sirt_quantity *q)
+{
+    return sirt__json_quantity(c, obj, path, key, r, required, &q->value, q->source,
+                               sizeof q->source);
+}
 
 /* ------------------------------------------------------------------ nuclides */
 
-static sirt_status parse_gamma(const sirt_jctx *c, const cJSON *obj, const char *path,
+static sirt_status parse_gamma(const sirt_json_ctx *c, const cJSON *obj, const char *path,
                                sirt_nuclide *n)
 {
     static const char *const keys[] = {"lines", "source", "note", NULL};
-    const cJSON *g = cJSON_GetObjectItemCaseSensitive(obj, "gamma_lines");
+    static const char *const line_keys[] = {"energy_kev", "yield_per_decay", NULL};
+    static const sirt_json_range r_energy = {0, 20000, 1, 0, "keV", NULL},
+                                 r_yield = {0, 1, 1, 0, "per decay", NULL};
+    char p[SIRT_JSON_PATH_LEN], pl[SIRT_JSON_PATH_LEN], pi[SIRT_JSON_PATH_LEN];
+    const cJSON *g, *lines;
+    TRY(sirt__json_object(c, obj, path, "gamma_lines", NULL, keys, SIRT_JSON_OPTIONAL, &g, p));
     if (!g)
         return SIRT_OK;
-    char p[SIRT_JPATH_LEN], pl[SIRT_JPATH_LEN];
-    sirt__jpath_key(p, path, "gamma_lines");
-    sirt_status st = sirt__json_check_object(c, g, p, keys);
-    if (st == SIRT_OK)
-        st = sirt__json_string(c, g, p, "source", 1, n->gamma_source, sizeof n->gamma_source,
-                               NULL);
-    if (st != SIRT_OK)
-        return st;
-    const cJSON *lines = cJSON_GetObjectItemCaseSensitive(g, "lines");
-    sirt__jpath_key(pl, p, "lines");
-    if (!lines)
-        return sirt__jerr(c, SIRT_EINVAL, pl, "missing required key \"lines\" (use [] for none)");
-    if (!cJSON_IsArray(lines))
-        return sirt__jerr(c, SIRT_EINVAL, pl, "expected an array of {energy_kev, yield_per_decay}");
-    int count = cJSON_GetArraySize(lines);
-    if (count > SIRT_MAX_GAMMA_LINES)
-        return sirt__jerr(c, SIRT_ERANGE, pl, "%d gamma lines; at most %d are kept", count,
-                          SIRT_MAX_GAMMA_LINES);
-    static const char *const line_keys[] = {"energy_kev", "yield_per_decay", NULL};
-    static const sirt_jrange r_energy = {0, 20000, 1}, r_yield = {0, 1, 1};
+    TRY(sirt__json_string(c, g, p, "source", SIRT_JSON_REQUIRED, n->gamma_source,
+                          sizeof n->gamma_source));
+    TRY(sirt__json_array(c, g, p, "lines", "{energy_kev, yield_per_decay} objects",
+                         SIRT_MAX_GAMMA_LINES, "use [] for none", &lines, pl));
     size_t i = 0;
     for (const cJSON *l = lines->child; l; l = l->next, i++) {
-        char pi[SIRT_JPATH_LEN];
-        sirt__jpath_index(pi, pl, i);
         sirt_gamma_line *gl = &n->gamma_lines[i];
-        st = sirt__json_check_object(c, l, pi, line_keys);
-        if (st == SIRT_OK)
-            st = sirt__json_number(c, l, pi, "energy_kev", 1, r_energy, "keV", &gl->energy_kev,
-                                   NULL);
-        if (st == SIRT_OK)
-            st = sirt__json_number(c, l, pi, "yield_per_decay", 1, r_yield, "per decay",
-                                   &gl->yield_per_decay, NULL);
-        if (st != SIRT_OK)
-            return st;
+        sirt__json_path_index(pi, pl, i);
+        TRY(sirt__json_check_object(c, l, pi, "one gamma line", line_keys));
+        TRY(sirt__json_number(c, l, pi, "energy_kev", &r_energy, SIRT_JSON_REQUIRED,
+                              &gl->energy_kev));
+        TRY(sirt__json_number(c, l, pi, "yield_per_decay", &r_yield, SIRT_JSON_REQUIRED,
+                              &gl->yield_per_decay));
     }
     n->n_gamma_lines = i;
     return SIRT_OK;
 }
 
-static sirt_status parse_nuclide(const sirt_jctx *c, const cJSON *item, const char *path,
+static sirt_status parse_nuclide(const sirt_json_ctx *c, const cJSON *item, const char *path,
                                  sirt_nuclide *n)
 {
     static const char *const keys[] = {
         "id", "note", "half_life_h", "max_beta_kev", "mean_beta_kev", "energy_absorbed_kev",
         "dose_factor_j_per_gbq", "csda_range_max_mm", "csda_range_mean_mm",
         "internal_pair_branching", "gamma_lines", NULL};
-    static const sirt_jrange r_energy = {0, 20000, 0}, r_energy_pos = {0, 20000, 1},
-                             r_k = {0, 1e6, 1}, r_range = {0, 1000, 0}, r_frac = {0, 1, 0};
+    static const sirt_json_range r_half_life = {0, 1e9, 1, 0, "h", NULL},
+                                 r_energy = {0, 20000, 0, 0, "keV", NULL},
+                                 r_energy_pos = {0, 20000, 1, 0, "keV", NULL},
+                                 r_k = {0, 1e6, 1, 0, "J/GBq", NULL},
+                                 r_range = {0, 1000, 0, 0, "mm", NULL},
+                                 r_frac = {0, 1, 0, 0, "per decay", NULL};
+    const char *req = SIRT_JSON_REQUIRED, *opt = SIRT_JSON_OPTIONAL;
+    char canon[SIRT_ID_LEN], p[SIRT_JSON_PATH_LEN];
     memset(n, 0, sizeof *n);
-    sirt_status st = sirt__json_check_object(c, item, path, keys);
-    if (st == SIRT_OK)
-        st = sirt__json_string(c, item, path, "id", 1, n->id, sizeof n->id, NULL);
-    if (st != SIRT_OK)
-        return st;
-    char canon[SIRT_ID_LEN], pid[SIRT_JPATH_LEN];
-    sirt__jpath_key(pid, path, "id");
+    TRY(sirt__json_check_object(c, item, path, "one nuclide", keys));
+    TRY(sirt__json_string(c, item, path, "id", req, n->id, sizeof n->id));
+    sirt__json_path_key(p, path, "id");
     if (!sirt__nuclide_canonical(n->id, canon, sizeof canon))
-        return sirt__jerr(c, SIRT_EINVAL, pid,
-                          "\"%s\" is not a nuclide name; write Symbol-MassNumber, e.g. \"Y-90\", "
-                          "\"Tc-99m\"", n->id);
+        return sirt__json_error(c, SIRT_EINVAL, p,
+                                "\"%s\" is not a nuclide name; write Symbol-MassNumber, e.g. "
+                                "\"Y-90\", \"Tc-99m\"",
+                                n->id);
     if (strcmp(canon, n->id) != 0)
-        return sirt__jerr(c, SIRT_EINVAL, pid,
-                          "nuclide id \"%s\" must be written in the canonical form \"%s\"",
-                          n->id, canon);
-    char note[SIRT_SOURCE_LEN];
-    st = sirt__json_string(c, item, path, "note", 0, note, sizeof note, NULL);
-    if (st == SIRT_OK)
-        st = sirt__json_quantity(c, item, path, "half_life_h", 1, R_POS, "h", &n->half_life_h);
-    if (st == SIRT_OK)
-        st = sirt__json_quantity(c, item, path, "max_beta_kev", 0, r_energy, "keV",
-                                 &n->max_beta_kev);
-    if (st == SIRT_OK)
-        st = sirt__json_quantity(c, item, path, "mean_beta_kev", 0, r_energy, "keV",
-                                 &n->mean_beta_kev);
-    if (st == SIRT_OK)
-        st = sirt__json_quantity(c, item, path, "energy_absorbed_kev", 1, r_energy_pos, "keV",
-                                 &n->energy_absorbed_kev);
-    if (st == SIRT_OK)
-        st = sirt__json_quantity(c, item, path, "dose_factor_j_per_gbq", 1, r_k, "J/GBq",
-                                 &n->dose_factor_j_per_gbq);
-    if (st == SIRT_OK)
-        st = sirt__json_quantity(c, item, path, "csda_range_max_mm", 0, r_range, "mm",
-                                 &n->csda_range_max_mm);
-    if (st == SIRT_OK)
-        st = sirt__json_quantity(c, item, path, "csda_range_mean_mm", 0, r_range, "mm",
-                                 &n->csda_range_mean_mm);
-    if (st == SIRT_OK)
-        st = sirt__json_quantity(c, item, path, "internal_pair_branching", 0, r_frac,
-                                 "per decay", &n->internal_pair_branching);
-    if (st == SIRT_OK)
-        st = parse_gamma(c, item, path, n);
-    if (st != SIRT_OK)
-        return st;
+        return sirt__json_error(c, SIRT_EINVAL, p,
+                                "nuclide id \"%s\" must be written in the canonical form \"%s\"",
+                                n->id, canon);
+    TRY(sirt__json_string(c, item, path, "note", opt, NULL, SIRT_SOURCE_LEN));
+    TRY(quantity(c, item, path, "half_life_h", &r_half_life, req, &n->half_life_h));
+    TRY(quantity(c, item, path, "max_beta_kev", &r_energy, opt, &n->max_beta_kev));
+    TRY(quantity(c, item, path, "mean_beta_kev", &r_energy, opt, &n->mean_beta_kev));
+    TRY(quantity(c, item, path, "energy_absorbed_kev", &r_energy_pos, req,
+                 &n->energy_absorbed_kev));
+    TRY(quantity(c, item, path, "dose_factor_j_per_gbq", &r_k, req, &n->dose_factor_j_per_gbq));
+    TRY(quantity(c, item, path, "csda_range_max_mm", &r_range, opt, &n->csda_range_max_mm));
+    TRY(quantity(c, item, path, "csda_range_mean_mm", &r_range, opt, &n->csda_range_mean_mm));
+    TRY(quantity(c, item, path, "internal_pair_branching", &r_frac, opt,
+                 &n->internal_pair_branching));
+    TRY(parse_gamma(c, item, path, n));
     if (!isnan(n->max_beta_kev.value) && !isnan(n->mean_beta_kev.value) &&
         n->mean_beta_kev.value > n->max_beta_kev.value) {
-        char p[SIRT_JPATH_LEN];
-        sirt__jpath_key(p, path, "mean_beta_kev.value");
-        return sirt__jerr(c, SIRT_ERANGE, p,
-                          "mean beta energy %g keV exceeds the endpoint energy %g keV",
-                          n->mean_beta_kev.value, n->max_beta_kev.value);
+        sirt__json_path_key(p, path, "mean_beta_kev.value");
+        return sirt__json_error(c, SIRT_ERANGE, p,
+                                "mean beta energy %g keV exceeds the endpoint energy %g keV",
+                                n->mean_beta_kev.value, n->max_beta_kev.value);
     }
     /* K and T½·Ē_np are the same physics (domain.md §1):
      * K = 1e9·(T½[s]/ln2)·Ē_np[MeV]·1.602176634e-13 J/MeV. */
     double k = 1e9 * (n->half_life_h.value * 3600.0 / SIRT_LN2) *
                (n->energy_absorbed_kev.value / 1000.0) * SIRT_MEV_TO_J;
     if (fabs(n->dose_factor_j_per_gbq.value - k) > NUCLIDE_K_TOLERANCE * k) {
-        char p[SIRT_JPATH_LEN];
-        sirt__jpath_key(p, path, "dose_factor_j_per_gbq.value");
-        return sirt__jerr(c, SIRT_ERANGE, p,
-                          "dose factor %g J/GBq disagrees with T1/2 %g h and E_np %g keV, which "
-                          "give %.4g J/GBq; accepted within %g%% (domain.md §1)",
-                          n->dose_factor_j_per_gbq.value, n->half_life_h.value,
-                          n->energy_absorbed_kev.value, k, 100 * NUCLIDE_K_TOLERANCE);
+        sirt__json_path_key(p, path, "dose_factor_j_per_gbq.value");
+        return sirt__json_error(c, SIRT_ERANGE, p,
+                                "dose factor %g J/GBq disagrees with T1/2 %g h and E_np %g keV, "
+                                "which give %.4g J/GBq; accepted within %g%% (domain.md §1)",
+                                n->dose_factor_j_per_gbq.value, n->half_life_h.value,
+                                n->energy_absorbed_kev.value, k, 100 * NUCLIDE_K_TOLERANCE);
     }
     return SIRT_OK;
 }
@@ -231,138 +209,112 @@ static const tz_rule *find_zone(const char *name)
     return NULL;
 }
 
-static sirt_status parse_calibration(const sirt_jctx *c, const cJSON *item, const char *path,
+static sirt_status parse_calibration(const sirt_json_ctx *c, const cJSON *item, const char *path,
                                      sirt_product *pr)
 {
     static const char *const keys[] = {"convention", "weekday", "hour", "time_zone",
                                        "source", "note", NULL};
-    char p[SIRT_JPATH_LEN];
-    sirt__jpath_key(p, path, "calibration");
-    const cJSON *cal = cJSON_GetObjectItemCaseSensitive(item, "calibration");
-    if (!cal)
-        return sirt__jerr(c, SIRT_EINVAL, p, "missing required key \"calibration\"");
-    sirt_status st = sirt__json_check_object(c, cal, p, keys);
-    int conv = 0, wd = 0, has_wd = 0, has_h = 0, has_tz = 0;
-    if (st == SIRT_OK)
-        st = sirt__json_enum(c, cal, p, "convention", 1, convention_names, &conv, NULL);
-    if (st == SIRT_OK)
-        st = sirt__json_enum(c, cal, p, "weekday", 0, weekday_names, &wd, &has_wd);
-    if (st == SIRT_OK)
-        st = sirt__json_int(c, cal, p, "hour", 0, 0, 23, &pr->calibration_hour, &has_h);
-    if (st == SIRT_OK)
-        st = sirt__json_string(c, cal, p, "time_zone", 0, pr->calibration_tz,
-                               sizeof pr->calibration_tz, &has_tz);
-    if (st == SIRT_OK)
-        st = sirt__json_string(c, cal, p, "source", 1, pr->calibration_source,
-                               sizeof pr->calibration_source, NULL);
-    if (st != SIRT_OK)
-        return st;
+    char p[SIRT_JSON_PATH_LEN], pm[SIRT_JSON_PATH_LEN];
+    const cJSON *cal;
+    int conv = 0, wd = -1, hour = -1;
+    TRY(sirt__json_object(c, item, path, "calibration", NULL, keys, SIRT_JSON_REQUIRED, &cal, p));
+    TRY(sirt__json_enum(c, cal, p, "convention", convention_names, NULL, SIRT_JSON_REQUIRED,
+                        &conv));
+    TRY(sirt__json_enum(c, cal, p, "weekday", weekday_names, NULL, SIRT_JSON_OPTIONAL, &wd));
+    TRY(sirt__json_int(c, cal, p, "hour", 0, 23, SIRT_JSON_OPTIONAL, &hour));
+    TRY(sirt__json_string(c, cal, p, "time_zone", SIRT_JSON_OPTIONAL, pr->calibration_tz,
+                          sizeof pr->calibration_tz));
+    TRY(sirt__json_string(c, cal, p, "source", SIRT_JSON_REQUIRED, pr->calibration_source,
+                          sizeof pr->calibration_source));
+    int has_wd = wd >= 0, has_h = hour >= 0, has_tz = pr->calibration_tz[0] != '\0';
     pr->calibration = (sirt_calibration_convention)conv;
-    pr->calibration_weekday = wd;
+    pr->calibration_weekday = has_wd ? wd : 0;
+    pr->calibration_hour = has_h ? hour : 0;
     if (pr->calibration == SIRT_CAL_WEEKLY) {
         const char *missing = !has_wd ? "weekday" : !has_h ? "hour" : !has_tz ? "time_zone" : NULL;
         if (missing) {
-            char pm[SIRT_JPATH_LEN];
-            sirt__jpath_key(pm, p, missing);
-            return sirt__jerr(c, SIRT_EINVAL, pm,
-                              "missing required key \"%s\" for a weekly calibration", missing);
+            sirt__json_path_key(pm, p, missing);
+            return sirt__json_missing(c, pm,
+                                      "a weekly calibration needs weekday, hour and "
+                                      "time_zone");
         }
         if (!find_zone(pr->calibration_tz)) {
-            char pz[SIRT_JPATH_LEN];
-            sirt__jpath_key(pz, p, "time_zone");
-            return sirt__jerr(c, SIRT_EINVAL, pz,
-                              "time zone \"%s\" is not supported; accepted: \"US-Eastern\", "
-                              "\"US-Central\", \"US-Mountain\", \"US-Pacific\", \"UTC\"",
-                              pr->calibration_tz);
+            sirt__json_path_key(pm, p, "time_zone");
+            return sirt__json_error(c, SIRT_EINVAL, pm,
+                                    "time zone \"%s\" is not supported; accepted: "
+                                    "\"US-Eastern\", \"US-Central\", \"US-Mountain\", "
+                                    "\"US-Pacific\", \"UTC\"",
+                                    pr->calibration_tz);
         }
     } else if (has_wd || has_h || has_tz) {
-        char pm[SIRT_JPATH_LEN];
-        sirt__jpath_key(pm, p, has_wd ? "weekday" : has_h ? "hour" : "time_zone");
-        return sirt__jerr(c, SIRT_EINVAL, pm,
-                          "only a \"weekly\" calibration takes weekday, hour and time_zone; "
-                          "this one is \"%s\"", convention_names[conv]);
+        sirt__json_path_key(pm, p, has_wd ? "weekday" : has_h ? "hour" : "time_zone");
+        return sirt__json_error(c, SIRT_EINVAL, pm,
+                                "only a \"weekly\" calibration takes weekday, hour and "
+                                "time_zone; this one is \"%s\"",
+                                convention_names[conv]);
     }
     return SIRT_OK;
 }
 
-static sirt_status parse_dose_sizes(const sirt_jctx *c, const cJSON *item, const char *path,
+static sirt_status parse_dose_sizes(const sirt_json_ctx *c, const cJSON *item, const char *path,
                                     sirt_product *pr)
 {
     static const char *const keys[] = {"values", "unit", "custom_min", "custom_max",
                                        "custom_step", "source", "note", NULL};
-    static const sirt_jrange r_gbq = {0, 1000, 1};
+    static const sirt_json_range r_gbq = {0, 1000, 1, 0, "GBq", NULL};
+    char p[SIRT_JSON_PATH_LEN], pv[SIRT_JSON_PATH_LEN], pi[SIRT_JSON_PATH_LEN], unit[16];
+    const cJSON *ds, *vals;
     pr->custom_min_gbq = pr->custom_max_gbq = pr->custom_step_gbq = NAN;
-    const cJSON *ds = cJSON_GetObjectItemCaseSensitive(item, "dose_sizes_gbq");
+    TRY(sirt__json_object(c, item, path, "dose_sizes_gbq", NULL, keys, SIRT_JSON_OPTIONAL, &ds, p));
     if (!ds)
         return SIRT_OK;
-    char p[SIRT_JPATH_LEN], pv[SIRT_JPATH_LEN], unit[16];
-    sirt__jpath_key(p, path, "dose_sizes_gbq");
-    sirt_status st = sirt__json_check_object(c, ds, p, keys);
-    if (st == SIRT_OK)
-        st = sirt__json_string(c, ds, p, "unit", 1, unit, sizeof unit, NULL);
-    if (st != SIRT_OK)
-        return st;
+    TRY(sirt__json_string(c, ds, p, "unit", SIRT_JSON_REQUIRED, unit, sizeof unit));
     if (strcmp(unit, "GBq") != 0) {
-        sirt__jpath_key(pv, p, "unit");
-        return sirt__jerr(c, SIRT_EINVAL, pv, "unit \"%s\" is not the expected unit \"GBq\"",
-                          unit);
+        sirt__json_path_key(pv, p, "unit");
+        return sirt__json_error(c, SIRT_EINVAL, pv, "unit \"%s\" is not the expected unit \"GBq\"",
+                                unit);
     }
-    st = sirt__json_string(c, ds, p, "source", 1, pr->dose_sizes_source,
-                           sizeof pr->dose_sizes_source, NULL);
-    if (st != SIRT_OK)
-        return st;
-    const cJSON *vals = cJSON_GetObjectItemCaseSensitive(ds, "values");
-    sirt__jpath_key(pv, p, "values");
-    if (!vals)
-        return sirt__jerr(c, SIRT_EINVAL, pv, "missing required key \"values\"");
-    int count = cJSON_IsArray(vals) ? cJSON_GetArraySize(vals) : -1;
-    if (count < 1 || count > SIRT_MAX_DOSE_SIZES)
-        return sirt__jerr(c, SIRT_EINVAL, pv,
-                          "expected an array of 1 to %d activities in GBq, increasing",
-                          SIRT_MAX_DOSE_SIZES);
+    TRY(sirt__json_string(c, ds, p, "source", SIRT_JSON_REQUIRED, pr->dose_sizes_source,
+                          sizeof pr->dose_sizes_source));
+    TRY(sirt__json_array(c, ds, p, "values", "activities in GBq, increasing", SIRT_MAX_DOSE_SIZES,
+                         SIRT_JSON_REQUIRED, &vals, pv));
+    if (!vals->child)
+        return sirt__json_error(c, SIRT_EINVAL, pv,
+                                "expected an array of 1 to %d activities in GBq, increasing",
+                                SIRT_MAX_DOSE_SIZES);
     size_t i = 0;
     for (const cJSON *v = vals->child; v; v = v->next, i++) {
-        char pi[SIRT_JPATH_LEN];
-        sirt__jpath_index(pi, pv, i);
-        if (!cJSON_IsNumber(v))
-            return sirt__jerr(c, SIRT_EINVAL, pi, "expected a number (GBq)");
-        double a = v->valuedouble;
-        if (!sirt_finite(a) || a <= r_gbq.min || a > r_gbq.max)
-            return sirt__jerr(c, SIRT_ERANGE, pi,
-                              "value %g GBq is out of range; accepted range (0, 1000] GBq", a);
+        double a = NAN;
+        sirt__json_path_index(pi, pv, i);
+        TRY(sirt__json_check_number(c, v, pi, &r_gbq, &a));
         if (i > 0 && a <= pr->dose_sizes_gbq[i - 1])
-            return sirt__jerr(c, SIRT_EINVAL, pi,
-                              "value %g GBq is not larger than the one before (%g GBq); list "
-                              "the sizes in increasing order, each once", a,
-                              pr->dose_sizes_gbq[i - 1]);
+            return sirt__json_error(c, SIRT_EINVAL, pi,
+                                    "value %g GBq is not larger than the one before (%g GBq); "
+                                    "list the sizes in increasing order, each once",
+                                    a, pr->dose_sizes_gbq[i - 1]);
         pr->dose_sizes_gbq[i] = a;
     }
     pr->n_dose_sizes = i;
-    int h_min = 0, h_max = 0, h_step = 0;
-    st = sirt__json_number(c, ds, p, "custom_min", 0, r_gbq, "GBq", &pr->custom_min_gbq, &h_min);
-    if (st == SIRT_OK)
-        st = sirt__json_number(c, ds, p, "custom_max", 0, r_gbq, "GBq", &pr->custom_max_gbq,
-                               &h_max);
-    if (st == SIRT_OK)
-        st = sirt__json_number(c, ds, p, "custom_step", 0, r_gbq, "GBq", &pr->custom_step_gbq,
-                               &h_step);
-    if (st != SIRT_OK)
-        return st;
+    TRY(sirt__json_number(c, ds, p, "custom_min", &r_gbq, SIRT_JSON_OPTIONAL, &pr->custom_min_gbq));
+    TRY(sirt__json_number(c, ds, p, "custom_max", &r_gbq, SIRT_JSON_OPTIONAL, &pr->custom_max_gbq));
+    TRY(sirt__json_number(c, ds, p, "custom_step", &r_gbq, SIRT_JSON_OPTIONAL,
+                          &pr->custom_step_gbq));
+    int h_min = !isnan(pr->custom_min_gbq), h_max = !isnan(pr->custom_max_gbq),
+        h_step = !isnan(pr->custom_step_gbq);
     if (h_min + h_max + h_step != 0 && h_min + h_max + h_step != 3) {
-        sirt__jpath_key(pv, p, !h_min ? "custom_min" : !h_max ? "custom_max" : "custom_step");
-        return sirt__jerr(c, SIRT_EINVAL, pv,
-                          "custom sizes need all of custom_min, custom_max and custom_step");
+        sirt__json_path_key(pv, p, !h_min ? "custom_min" : !h_max ? "custom_max" : "custom_step");
+        return sirt__json_error(c, SIRT_EINVAL, pv,
+                                "custom sizes need all of custom_min, custom_max and custom_step");
     }
     if (h_min && pr->custom_max_gbq < pr->custom_min_gbq) {
-        sirt__jpath_key(pv, p, "custom_max");
-        return sirt__jerr(c, SIRT_ERANGE, pv,
-                          "custom_max %g GBq is below custom_min %g GBq", pr->custom_max_gbq,
-                          pr->custom_min_gbq);
+        sirt__json_path_key(pv, p, "custom_max");
+        return sirt__json_error(c, SIRT_ERANGE, pv, "custom_max %g GBq is below custom_min %g GBq",
+                                pr->custom_max_gbq, pr->custom_min_gbq);
     }
     return SIRT_OK;
 }
 
-static sirt_status parse_product(const sirt_jctx *c, const cJSON *item, const char *path,
+static sirt_status parse_product(const sirt_json_ctx *c, const cJSON *item, const char *path,
                                  sirt_product *pr)
 {
     static const char *const keys[] = {
@@ -371,113 +323,88 @@ static sirt_status parse_product(const sirt_jctx *c, const cJSON *item, const ch
         "sphere_density_g_per_ml", "activity_per_sphere_bq", "spheres_per_gbq",
         "vial_activity_gbq", "vial_volume_ml", "dose_mass_mg", "dose_sizes_gbq", "calibration",
         "use_window_h", NULL};
-    static const sirt_jrange r_k = {0, 1e6, 1}, r_rho_liver = {0.5, 2.0, 0},
-                             r_diam = {0, 5000, 1}, r_rho = {0, 25, 1}, r_big = {0, 1e15, 1},
-                             r_vial = {0, 1000, 1}, r_vol = {0, 1000, 1},
-                             r_mass = {0, 1e6, 1}, r_window = {0, 1e5, 1};
+    static const sirt_json_range r_k = {0, 1e6, 1, 0, "J/GBq", NULL},
+                                 r_rho_liver = {0.5, 2.0, 0, 0, "g/mL", NULL},
+                                 r_diam = {0, 5000, 1, 0, "um", NULL},
+                                 r_rho = {0, 25, 1, 0, "g/mL", NULL},
+                                 r_bq = {0, 1e15, 1, 0, "Bq", NULL},
+                                 r_per_gbq = {0, 1e15, 1, 0, "1/GBq", NULL},
+                                 r_vial = {0, 1000, 1, 0, "GBq", NULL},
+                                 r_vol = {0, 1000, 1, 0, "mL", NULL},
+                                 r_mass = {0, 1e6, 1, 0, "mg", NULL},
+                                 r_window = {0, 1e5, 1, 0, "h", NULL};
+    const char *req = SIRT_JSON_REQUIRED, *opt = SIRT_JSON_OPTIONAL;
     memset(pr, 0, sizeof *pr);
-    sirt_status st = sirt__json_check_object(c, item, path, keys);
-    if (st == SIRT_OK)
-        st = sirt__json_string(c, item, path, "id", 1, pr->id, sizeof pr->id, NULL);
-    if (st != SIRT_OK)
-        return st;
+    TRY(sirt__json_check_object(c, item, path, "one product", keys));
+    TRY(sirt__json_string(c, item, path, "id", req, pr->id, sizeof pr->id));
     int ok_id = isalnum((unsigned char)pr->id[0]);
     for (const char *q = pr->id; *q; q++)
         if (!(islower((unsigned char)*q) || isdigit((unsigned char)*q) || *q == '-' ||
               *q == '_' || *q == '.'))
             ok_id = 0;
     if (!ok_id) {
-        char pid[SIRT_JPATH_LEN];
-        sirt__jpath_key(pid, path, "id");
-        return sirt__jerr(c, SIRT_EINVAL, pid,
-                          "product id \"%s\" must be lower case letters, digits, '-', '_' or "
-                          "'.', starting with a letter or digit (e.g. \"sir-spheres\")", pr->id);
+        char pid[SIRT_JSON_PATH_LEN];
+        sirt__json_path_key(pid, path, "id");
+        return sirt__json_error(c, SIRT_EINVAL, pid,
+                                "product id \"%s\" must be lower case letters, digits, '-', '_' "
+                                "or '.', starting with a letter or digit (e.g. \"sir-spheres\")",
+                                pr->id);
     }
     int mat = 0;
-    char note[SIRT_SOURCE_LEN];
-    st = sirt__json_string(c, item, path, "name", 1, pr->name, sizeof pr->name, NULL);
-    if (st == SIRT_OK)
-        st = sirt__json_string(c, item, path, "manufacturer", 0, pr->manufacturer,
-                               sizeof pr->manufacturer, NULL);
-    if (st == SIRT_OK)
-        st = sirt__json_string(c, item, path, "nuclide", 1, pr->nuclide, sizeof pr->nuclide,
-                               NULL);
-    if (st == SIRT_OK)
-        st = sirt__json_enum(c, item, path, "matrix", 1, matrix_names, &mat, NULL);
-    if (st == SIRT_OK)
-        st = sirt__json_bool(c, item, path, "is_scout", 0, &pr->is_scout, NULL);
-    if (st == SIRT_OK)
-        st = sirt__json_string(c, item, path, "note", 0, note, sizeof note, NULL);
-    if (st == SIRT_OK)
-        st = sirt__json_quantity(c, item, path, "dose_factor_j_per_gbq", 0, r_k, "J/GBq",
-                                 &pr->dose_factor_j_per_gbq);
-    if (st == SIRT_OK)
-        st = sirt__json_quantity(c, item, path, "liver_density_g_per_ml", 0, r_rho_liver,
-                                 "g/mL", &pr->liver_density_g_per_ml);
-    if (st == SIRT_OK)
-        st = sirt__json_quantity(c, item, path, "sphere_diameter_um", 0, r_diam, "um",
-                                 &pr->sphere_diameter_um);
-    if (st == SIRT_OK)
-        st = sirt__json_quantity(c, item, path, "sphere_density_g_per_ml", 0, r_rho, "g/mL",
-                                 &pr->sphere_density_g_per_ml);
-    if (st == SIRT_OK)
-        st = sirt__json_quantity(c, item, path, "activity_per_sphere_bq", 0, r_big, "Bq",
-                                 &pr->activity_per_sphere_bq);
-    if (st == SIRT_OK)
-        st = sirt__json_quantity(c, item, path, "spheres_per_gbq", 0, r_big, "1/GBq",
-                                 &pr->spheres_per_gbq);
-    if (st == SIRT_OK)
-        st = sirt__json_quantity(c, item, path, "vial_activity_gbq", 0, r_vial, "GBq",
-                                 &pr->vial_activity_gbq);
-    if (st == SIRT_OK)
-        st = sirt__json_quantity(c, item, path, "vial_volume_ml", 0, r_vol, "mL",
-                                 &pr->vial_volume_ml);
-    if (st == SIRT_OK)
-        st = sirt__json_quantity(c, item, path, "dose_mass_mg", 0, r_mass, "mg",
-                                 &pr->dose_mass_mg);
-    if (st == SIRT_OK)
-        st = sirt__json_quantity(c, item, path, "use_window_h", 0, r_window, "h",
-                                 &pr->use_window_h);
-    if (st == SIRT_OK)
-        st = parse_dose_sizes(c, item, path, pr);
-    if (st == SIRT_OK)
-        st = parse_calibration(c, item, path, pr);
+    TRY(sirt__json_string(c, item, path, "name", req, pr->name, sizeof pr->name));
+    TRY(sirt__json_string(c, item, path, "manufacturer", opt, pr->manufacturer,
+                          sizeof pr->manufacturer));
+    TRY(sirt__json_string(c, item, path, "nuclide", req, pr->nuclide, sizeof pr->nuclide));
+    TRY(sirt__json_enum(c, item, path, "matrix", matrix_names, NULL, req, &mat));
     pr->matrix = (sirt_matrix)mat;
-    return st;
+    TRY(sirt__json_bool(c, item, path, "is_scout", &pr->is_scout));
+    TRY(sirt__json_string(c, item, path, "note", opt, NULL, SIRT_SOURCE_LEN));
+    TRY(quantity(c, item, path, "dose_factor_j_per_gbq", &r_k, opt, &pr->dose_factor_j_per_gbq));
+    TRY(quantity(c, item, path, "liver_density_g_per_ml", &r_rho_liver, opt,
+                 &pr->liver_density_g_per_ml));
+    TRY(quantity(c, item, path, "sphere_diameter_um", &r_diam, opt, &pr->sphere_diameter_um));
+    TRY(quantity(c, item, path, "sphere_density_g_per_ml", &r_rho, opt,
+                 &pr->sphere_density_g_per_ml));
+    TRY(quantity(c, item, path, "activity_per_sphere_bq", &r_bq, opt, &pr->activity_per_sphere_bq));
+    TRY(quantity(c, item, path, "spheres_per_gbq", &r_per_gbq, opt, &pr->spheres_per_gbq));
+    TRY(quantity(c, item, path, "vial_activity_gbq", &r_vial, opt, &pr->vial_activity_gbq));
+    TRY(quantity(c, item, path, "vial_volume_ml", &r_vol, opt, &pr->vial_volume_ml));
+    TRY(quantity(c, item, path, "dose_mass_mg", &r_mass, opt, &pr->dose_mass_mg));
+    TRY(quantity(c, item, path, "use_window_h", &r_window, opt, &pr->use_window_h));
+    TRY(parse_dose_sizes(c, item, path, pr));
+    return parse_calibration(c, item, path, pr);
 }
 
 /* ------------------------------------------------------------------ files */
 
-static sirt_status parse_array(const sirt_jctx *c, const cJSON *root, const char *key,
+static sirt_status parse_array(const sirt_json_ctx *c, const cJSON *root, const char *key,
                                size_t elem_size, void **items_out, size_t *count_out)
 {
+    char p[SIRT_JSON_PATH_LEN];
+    const cJSON *arr;
     *items_out = NULL;
     *count_out = 0;
-    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, key);
-    if (!arr)
-        return SIRT_OK;
-    char p[SIRT_JPATH_LEN];
-    sirt__jpath_key(p, "$", key);
-    if (!cJSON_IsArray(arr))
-        return sirt__jerr(c, SIRT_EINVAL, p, "expected an array of objects");
-    int count = cJSON_GetArraySize(arr);
+    TRY(sirt__json_array(c, root, "$", key, "objects", INT_MAX, SIRT_JSON_OPTIONAL, &arr, p));
+    int count = arr ? cJSON_GetArraySize(arr) : 0;
     if (count == 0)
         return SIRT_OK;
     unsigned char *items = calloc((size_t)count, elem_size);
     if (!items)
-        return sirt__jerr(c, SIRT_ENOMEM, p, "out of memory for %d entries", count);
+        return sirt__json_error(c, SIRT_ENOMEM, p, "out of memory for %d entries", count);
     size_t i = 0;
     for (const cJSON *it = arr->child; it; it = it->next, i++) {
-        char pi[SIRT_JPATH_LEN];
-        sirt__jpath_index(pi, p, i);
+        char pi[SIRT_JSON_PATH_LEN];
+        sirt__json_path_index(pi, p, i);
         sirt_status st;
         if (elem_size == sizeof(sirt_nuclide)) {
             sirt_nuclide *n = (sirt_nuclide *)(void *)(items + i * elem_size);
             st = parse_nuclide(c, it, pi, n);
             for (size_t j = 0; st == SIRT_OK && j < i; j++)
                 if (strcmp(((sirt_nuclide *)(void *)(items + j * elem_size))->id, n->id) == 0)
-                    st = sirt__jerr(c, SIRT_EINVAL, pi, "duplicate nuclide id \"%s\" (also at "
-                                    "$.nuclides[%zu])", n->id, j);
+                    st = sirt__json_error(c, SIRT_EINVAL, pi,
+                                          "duplicate nuclide id \"%s\" (also "
+                                          "at $.nuclides[%zu])",
+                                          n->id, j);
         } else {
             sirt_product *pr = (sirt_product *)(void *)(items + i * elem_size);
             st = parse_product(c, it, pi, pr);
@@ -487,8 +414,10 @@ static sirt_status parse_array(const sirt_jctx *c, const cJSON *root, const char
                 const sirt_product *o = (const sirt_product *)(void *)(items + j * elem_size);
                 product_key(o->id, k2, sizeof k2);
                 if (strcmp(k1, k2) == 0)
-                    st = sirt__jerr(c, SIRT_EINVAL, pi, "duplicate product id \"%s\" (same as "
-                                    "\"%s\" at $.products[%zu])", pr->id, o->id, j);
+                    st = sirt__json_error(c, SIRT_EINVAL, pi,
+                                          "duplicate product id \"%s\" (same "
+                                          "as \"%s\" at $.products[%zu])",
+                                          pr->id, o->id, j);
             }
         }
         if (st != SIRT_OK) {
@@ -501,38 +430,37 @@ static sirt_status parse_array(const sirt_jctx *c, const cJSON *root, const char
     return SIRT_OK;
 }
 
-static sirt_status parse_file(const char *path, cat_parts *parts, sirt_error *err)
+static sirt_status parse_root(const sirt_json_ctx *c, const cJSON *root, cat_parts *parts)
 {
     static const char *const keys[] = {"format", "version", "description", "nuclides",
                                        "products", NULL};
-    memset(parts, 0, sizeof *parts);
-    cJSON *root = NULL;
-    sirt_status st = sirt__json_load_file(path, "catalogue file", &root, err);
-    if (st != SIRT_OK)
-        return st;
-    sirt_jctx c = {path, err};
-    char format[64], desc[1024];
+    char format[64];
     void *items = NULL;
-    st = sirt__json_check_object(&c, root, "$", keys);
-    if (st == SIRT_OK)
-        st = sirt__json_string(&c, root, "$", "format", 1, format, sizeof format, NULL);
-    if (st == SIRT_OK && strcmp(format, CATALOGUE_FORMAT) != 0)
-        st = sirt__jerr(&c, SIRT_EFORMAT, "$.format",
-                        "\"%s\" is not a catalogue format this version reads (\"%s\")", format,
-                        CATALOGUE_FORMAT);
-    if (st == SIRT_OK)
-        st = sirt__json_string(&c, root, "$", "version", 1, parts->version,
-                               sizeof parts->version, NULL);
-    if (st == SIRT_OK)
-        st = sirt__json_string(&c, root, "$", "description", 0, desc, sizeof desc, NULL);
-    if (st == SIRT_OK) {
-        st = parse_array(&c, root, "nuclides", sizeof(sirt_nuclide), &items, &parts->n_nuclides);
-        parts->nuclides = items;
-    }
-    if (st == SIRT_OK) {
-        st = parse_array(&c, root, "products", sizeof(sirt_product), &items, &parts->n_products);
-        parts->products = items;
-    }
+    TRY(sirt__json_check_object(c, root, "$", "a catalogue file is one JSON object", keys));
+    TRY(sirt__json_string(c, root, "$", "format", SIRT_JSON_REQUIRED, format, sizeof format));
+    if (strcmp(format, CATALOGUE_FORMAT) != 0)
+        return sirt__json_error(c, SIRT_EFORMAT, "$.format",
+                                "\"%s\" is not a catalogue format this version reads (\"%s\")",
+                                format, CATALOGUE_FORMAT);
+    TRY(sirt__json_string(c, root, "$", "version", SIRT_JSON_REQUIRED, parts->version,
+                          sizeof parts->version));
+    TRY(sirt__json_string(c, root, "$", "description", SIRT_JSON_OPTIONAL, NULL, 1024));
+    TRY(parse_array(c, root, "nuclides", sizeof(sirt_nuclide), &items, &parts->n_nuclides));
+    parts->nuclides = items;
+    TRY(parse_array(c, root, "products", sizeof(sirt_product), &items, &parts->n_products));
+    parts->products = items;
+    return SIRT_OK;
+}
+
+/* Parse one catalogue text into `parts` (all or nothing). */
+static sirt_status parse_text(const sirt_json_ctx *c, const char *text, size_t size,
+                              cat_parts *parts)
+{
+    cJSON *root = NULL;
+    memset(parts, 0, sizeof *parts);
+    TRY(sirt__json_parse(c, text, size, SIRT_DATA_FILE_MAX_BYTES, SIRT_DATA_FILE_MAX_DEPTH,
+                         "catalogue file", &root));
+    sirt_status st = parse_root(c, root, parts);
     cJSON_Delete(root);
     if (st != SIRT_OK)
         parts_free(parts);
@@ -561,10 +489,9 @@ static ptrdiff_t find_product_index(const sirt_product *list, size_t n, const ch
 
 /* Merge `parts` (read from `path`) into `cat`. All or nothing: `cat` is unchanged
  * on failure. */
-static sirt_status apply_parts(sirt_catalogue *cat, cat_parts *parts, const char *path,
-                               sirt_error *err)
+static sirt_status apply_parts(const sirt_json_ctx *c, sirt_catalogue *cat, cat_parts *parts)
 {
-    sirt_jctx c = {path, err};
+    const char *path = c->file;
     size_t nn = cat->n_nuclides + parts->n_nuclides, np = cat->n_products + parts->n_products;
     sirt_nuclide *nuc = malloc((nn ? nn : 1) * sizeof *nuc);
     sirt_product *prod = malloc((np ? np : 1) * sizeof *prod);
@@ -573,7 +500,7 @@ static sirt_status apply_parts(sirt_catalogue *cat, cat_parts *parts, const char
     char *sources = cat->sources ? join(cat->sources, "; ", path) : dup_str(path);
     sirt_status st = SIRT_OK;
     if (!nuc || !prod || !version || !sources) {
-        st = sirt__jerr(&c, SIRT_ENOMEM, "$", "out of memory merging the catalogue");
+        st = sirt__json_error(c, SIRT_ENOMEM, NULL, "out of memory merging the catalogue");
         goto fail;
     }
     if (cat->n_nuclides)
@@ -588,26 +515,28 @@ static sirt_status apply_parts(sirt_catalogue *cat, cat_parts *parts, const char
     }
     for (size_t i = 0; i < parts->n_products; i++) {
         sirt_product pr = parts->products[i];
-        char p[SIRT_JPATH_LEN], canon[SIRT_ID_LEN];
+        char p[SIRT_JSON_PATH_LEN], canon[SIRT_ID_LEN];
         snprintf(p, sizeof p, "$.products[%zu].nuclide", i);
         ptrdiff_t kn = sirt__nuclide_canonical(pr.nuclide, canon, sizeof canon)
                            ? find_nuclide_index(nuc, nn, canon)
                            : -1;
         if (kn < 0) {
-            st = sirt__jerr(&c, SIRT_ENOTFOUND, p,
-                            "product \"%s\" names nuclide \"%s\", which is not in the catalogue "
-                            "(add it under \"nuclides\")", pr.id, pr.nuclide);
+            st = sirt__json_error(c, SIRT_ENOTFOUND, p,
+                                  "product \"%s\" names nuclide \"%s\", which is not in the "
+                                  "catalogue (add it under \"nuclides\")",
+                                  pr.id, pr.nuclide);
             goto fail;
         }
         snprintf(pr.nuclide, sizeof pr.nuclide, "%s", nuc[kn].id);
         double kp = pr.dose_factor_j_per_gbq.value, knuc = nuc[kn].dose_factor_j_per_gbq.value;
         if (!isnan(kp) && fabs(kp - knuc) > PRODUCT_K_TOLERANCE * knuc) {
             snprintf(p, sizeof p, "$.products[%zu].dose_factor_j_per_gbq.value", i);
-            st = sirt__jerr(&c, SIRT_ERANGE, p,
-                            "product dose factor %g J/GBq differs from the %s value %g J/GBq by "
-                            "more than %g%%; accepted range [%.4g, %.4g] J/GBq",
-                            kp, nuc[kn].id, knuc, 100 * PRODUCT_K_TOLERANCE,
-                            knuc * (1 - PRODUCT_K_TOLERANCE), knuc * (1 + PRODUCT_K_TOLERANCE));
+            st = sirt__json_error(c, SIRT_ERANGE, p,
+                                  "product dose factor %g J/GBq differs from the %s value %g "
+                                  "J/GBq by more than %g%%; accepted range [%.4g, %.4g] J/GBq",
+                                  kp, nuc[kn].id, knuc, 100 * PRODUCT_K_TOLERANCE,
+                                  knuc * (1 - PRODUCT_K_TOLERANCE),
+                                  knuc * (1 + PRODUCT_K_TOLERANCE));
             goto fail;
         }
         ptrdiff_t k = find_product_index(prod, np, pr.id);
@@ -670,11 +599,23 @@ sirt_status sirt_catalogue_merge_file(sirt_catalogue *cat, const char *path, sir
     if (!cat || !path)
         return sirt_error_set(err, SIRT_EINVAL, "path",
                               "sirt_catalogue_merge_file: catalogue or path is NULL");
+    char *text = NULL;
+    size_t size = 0;
+    sirt_status st =
+        sirt_read_file(path, SIRT_DATA_FILE_MAX_BYTES, "catalogue file", &text, &size, err);
+    if (st == SIRT_OK)
+        st = sirt__catalogue_merge_text(cat, text, size, path, err);
+    free(text);
+    return st;
+}
+
+sirt_status sirt__catalogue_merge_text(sirt_catalogue *cat, const char *text, size_t size,
+                                       const char *name, sirt_error *err)
+{
+    sirt_json_ctx c = {err, name, 1, 0};
     cat_parts parts;
-    sirt_status st = parse_file(path, &parts, err);
-    if (st != SIRT_OK)
-        return st;
-    st = apply_parts(cat, &parts, path, err);
+    TRY(parse_text(&c, text, size, &parts));
+    sirt_status st = apply_parts(&c, cat, &parts);
     parts_free(&parts);
     return st;
 }

@@ -3,11 +3,14 @@
 #include "sirt/rules.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "catalogue/json_strict.h"
+#include "catalogue/catalogue_util.h"
+#include "core/json_strict.h"
+#include "sirt/fileio.h"
 
 #define RULES_FORMAT "sirtkit-rules/1"
 #define RULES_FILE "rules.json"
@@ -54,7 +57,7 @@ static char *join(const char *a, const char *sep, const char *b)
     return d;
 }
 
-static sirt_status parse_applies(const sirt_jctx *c, const cJSON *item, const char *path,
+static sirt_status parse_applies(const sirt_json_ctx *c, const cJSON *item, const char *path,
                                  sirt_rule *r)
 {
     static const char *const keys[] = {"matrix", "nuclide", "liver", NULL};
@@ -63,35 +66,29 @@ static sirt_status parse_applies(const sirt_jctx *c, const cJSON *item, const ch
     r->applies_matrix = -1;
     r->applies_nuclide[0] = '\0';
     r->applies_liver = SIRT_LIVER_ANY;
-    const cJSON *a = cJSON_GetObjectItemCaseSensitive(item, "applies_to");
+    char p[SIRT_JSON_PATH_LEN], nuc[48] = "";
+    const cJSON *a;
+    int m = 4, l = 0;
+    TRY(sirt__json_object(c, item, path, "applies_to", NULL, keys, SIRT_JSON_OPTIONAL, &a, p));
     if (!a)
         return SIRT_OK;
-    char p[SIRT_JPATH_LEN];
-    sirt__jpath_key(p, path, "applies_to");
-    int m = 4, l = 0, has_n = 0;
-    char nuc[48];
-    sirt_status st = sirt__json_check_object(c, a, p, keys);
-    if (st == SIRT_OK)
-        st = sirt__json_enum(c, a, p, "matrix", 0, matrices, &m, NULL);
-    if (st == SIRT_OK)
-        st = sirt__json_enum(c, a, p, "liver", 0, livers, &l, NULL);
-    if (st == SIRT_OK)
-        st = sirt__json_string(c, a, p, "nuclide", 0, nuc, sizeof nuc, &has_n);
-    if (st != SIRT_OK)
-        return st;
+    TRY(sirt__json_enum(c, a, p, "matrix", matrices, NULL, SIRT_JSON_OPTIONAL, &m));
+    TRY(sirt__json_enum(c, a, p, "liver", livers, NULL, SIRT_JSON_OPTIONAL, &l));
+    TRY(sirt__json_string(c, a, p, "nuclide", SIRT_JSON_OPTIONAL, nuc, sizeof nuc));
     r->applies_matrix = m == 4 ? -1 : m; /* indices 0-3 match sirt_matrix */
     r->applies_liver = (sirt_liver_condition)l;
-    if (has_n && strcmp(nuc, "any") != 0 &&
+    if (nuc[0] && strcmp(nuc, "any") != 0 &&
         !sirt__nuclide_canonical(nuc, r->applies_nuclide, sizeof r->applies_nuclide)) {
-        char pn[SIRT_JPATH_LEN];
-        sirt__jpath_key(pn, p, "nuclide");
-        return sirt__jerr(c, SIRT_EINVAL, pn,
-                          "\"%s\" is not a nuclide name; write \"any\" or e.g. \"Ho-166\"", nuc);
+        char pn[SIRT_JSON_PATH_LEN];
+        sirt__json_path_key(pn, p, "nuclide");
+        return sirt__json_error(c, SIRT_EINVAL, pn,
+                                "\"%s\" is not a nuclide name; write \"any\" or e.g. \"Ho-166\"",
+                                nuc);
     }
     return SIRT_OK;
 }
 
-static sirt_status parse_rule(const sirt_jctx *c, const cJSON *item, const char *path,
+static sirt_status parse_rule(const sirt_json_ctx *c, const cJSON *item, const char *path,
                               sirt_rule *r)
 {
     static const char *const keys[] = {"id", "quantity", "kind", "limit", "unit", "severity",
@@ -103,121 +100,86 @@ static sirt_status parse_rule(const sirt_jctx *c, const cJSON *item, const char 
     for (int i = 0; i < SIRT_Q_COUNT_; i++)
         qnames[i] = quantities[i].name;
     qnames[SIRT_Q_COUNT_] = NULL;
+    const char *req = SIRT_JSON_REQUIRED;
     memset(r, 0, sizeof *r);
-    char p[SIRT_JPATH_LEN], note[SIRT_SOURCE_LEN];
-    sirt_status st = sirt__json_check_object(c, item, path, keys);
-    if (st == SIRT_OK)
-        st = sirt__json_string(c, item, path, "id", 1, r->id, sizeof r->id, NULL);
-    if (st != SIRT_OK)
-        return st;
+    char p[SIRT_JSON_PATH_LEN];
+    TRY(sirt__json_check_object(c, item, path, "one rule", keys));
+    TRY(sirt__json_string(c, item, path, "id", req, r->id, sizeof r->id));
     for (const char *q = r->id; *q; q++)
         if (!(islower((unsigned char)*q) || isdigit((unsigned char)*q) || *q == '_')) {
-            sirt__jpath_key(p, path, "id");
-            return sirt__jerr(c, SIRT_EINVAL, p,
-                              "rule id \"%s\" must be lower case letters, digits and '_' "
-                              "(e.g. \"lung_dose_single\")", r->id);
+            sirt__json_path_key(p, path, "id");
+            return sirt__json_error(c, SIRT_EINVAL, p,
+                                    "rule id \"%s\" must be lower case letters, digits and '_' "
+                                    "(e.g. \"lung_dose_single\")",
+                                    r->id);
         }
     int q = 0, kind = 0, sev = 0;
-    st = sirt__json_enum(c, item, path, "quantity", 1, qnames, &q, NULL);
-    if (st == SIRT_OK)
-        st = sirt__json_enum(c, item, path, "kind", 1, kinds, &kind, NULL);
-    if (st == SIRT_OK)
-        st = sirt__json_string(c, item, path, "unit", 1, r->unit, sizeof r->unit, NULL);
-    if (st != SIRT_OK)
-        return st;
+    TRY(sirt__json_enum(c, item, path, "quantity", qnames, NULL, req, &q));
+    TRY(sirt__json_enum(c, item, path, "kind", kinds, NULL, req, &kind));
+    TRY(sirt__json_string(c, item, path, "unit", req, r->unit, sizeof r->unit));
     r->quantity = (sirt_rule_quantity)q;
     r->kind = (sirt_rule_kind)kind;
     const char *unit = quantities[q].unit;
     if (strcmp(r->unit, unit) != 0) {
-        sirt__jpath_key(p, path, "unit");
-        return sirt__jerr(c, SIRT_EINVAL, p, "unit \"%s\" is not the unit of %s, \"%s\"",
-                          r->unit, quantities[q].name, unit);
+        sirt__json_path_key(p, path, "unit");
+        return sirt__json_error(c, SIRT_EINVAL, p, "unit \"%s\" is not the unit of %s, \"%s\"",
+                                r->unit, quantities[q].name, unit);
     }
     /* Percentages are 0-100; doses up to 10 kGy (radiation segmentectomy reaches
      * several hundred Gy, domain.md §3.8). */
-    sirt_jrange range = {0, strcmp(unit, "%") == 0 ? 100 : 10000, 0};
-    st = sirt__json_number(c, item, path, "limit", 1, range, unit, &r->limit, NULL);
-    if (st == SIRT_OK)
-        st = sirt__json_enum(c, item, path, "severity", 1, severities, &sev, NULL);
-    if (st == SIRT_OK)
-        st = sirt__json_bool(c, item, path, "constrains_activity", 0, &r->constrains_activity,
-                             NULL);
-    if (st == SIRT_OK)
-        st = parse_applies(c, item, path, r);
-    if (st == SIRT_OK)
-        st = sirt__json_string(c, item, path, "description", 1, r->description,
-                               sizeof r->description, NULL);
-    if (st == SIRT_OK)
-        st = sirt__json_string(c, item, path, "source", 1, r->source, sizeof r->source, NULL);
-    if (st == SIRT_OK)
-        st = sirt__json_string(c, item, path, "note", 0, note, sizeof note, NULL);
-    if (st != SIRT_OK)
-        return st;
+    sirt_json_range range = {0, strcmp(unit, "%") == 0 ? 100 : 10000, 0, 0, unit, NULL};
+    TRY(sirt__json_number(c, item, path, "limit", &range, req, &r->limit));
+    TRY(sirt__json_enum(c, item, path, "severity", severities, NULL, req, &sev));
     r->severity = (sirt_severity)sev;
+    TRY(sirt__json_bool(c, item, path, "constrains_activity", &r->constrains_activity));
+    TRY(parse_applies(c, item, path, r));
+    TRY(sirt__json_string(c, item, path, "description", req, r->description,
+                          sizeof r->description));
+    TRY(sirt__json_string(c, item, path, "source", req, r->source, sizeof r->source));
+    TRY(sirt__json_string(c, item, path, "note", SIRT_JSON_OPTIONAL, NULL, SIRT_SOURCE_LEN));
     /* Only an upper limit on a dose can bound the activity (dose is linear in A;
      * LSF, deviation and extrahepatic fractions do not scale with it). */
     if (r->constrains_activity && (r->kind != SIRT_RULE_MAX || strcmp(unit, "Gy") != 0)) {
-        sirt__jpath_key(p, path, "constrains_activity");
-        return sirt__jerr(c, SIRT_EINVAL, p,
-                          "only a \"max\" rule on a dose in Gy can constrain the activity; "
-                          "this is a \"%s\" rule on %s", kinds[kind], quantities[q].name);
+        sirt__json_path_key(p, path, "constrains_activity");
+        return sirt__json_error(c, SIRT_EINVAL, p,
+                                "only a \"max\" rule on a dose in Gy can constrain the activity; "
+                                "this is a \"%s\" rule on %s",
+                                kinds[kind], quantities[q].name);
     }
     return SIRT_OK;
 }
 
-/* Parse one rules file into a new array; all or nothing. */
-static sirt_status parse_file(const char *path, sirt_rule **items_out, size_t *count_out,
-                              char *version, size_t version_size, sirt_error *err)
+/* The rules of one parsed file into `items` (room for every element), ids unique. */
+static sirt_status parse_root(const sirt_json_ctx *c, const cJSON *root, sirt_rule **items,
+                              size_t *count, char *version, size_t version_size)
 {
     static const char *const keys[] = {"format", "version", "description", "rules", NULL};
-    *items_out = NULL;
-    *count_out = 0;
-    cJSON *root = NULL;
-    sirt_status st = sirt__json_load_file(path, "rules file", &root, err);
-    if (st != SIRT_OK)
-        return st;
-    sirt_jctx c = {path, err};
-    char format[64], desc[1024];
-    sirt_rule *items = NULL;
+    char format[64], p[SIRT_JSON_PATH_LEN];
+    const cJSON *arr;
+    TRY(sirt__json_check_object(c, root, "$", "a rules file is one JSON object", keys));
+    TRY(sirt__json_string(c, root, "$", "format", SIRT_JSON_REQUIRED, format, sizeof format));
+    if (strcmp(format, RULES_FORMAT) != 0)
+        return sirt__json_error(c, SIRT_EFORMAT, "$.format",
+                                "\"%s\" is not a rules format this version reads (\"%s\")", format,
+                                RULES_FORMAT);
+    TRY(sirt__json_string(c, root, "$", "version", SIRT_JSON_REQUIRED, version, version_size));
+    TRY(sirt__json_string(c, root, "$", "description", SIRT_JSON_OPTIONAL, NULL, 1024));
+    TRY(sirt__json_array(c, root, "$", "rules", "rule objects", INT_MAX, SIRT_JSON_REQUIRED, &arr,
+                         p));
+    if (cJSON_GetArraySize(arr) > 0 &&
+        !(*items = calloc((size_t)cJSON_GetArraySize(arr), sizeof **items)))
+        return sirt__json_error(c, SIRT_ENOMEM, p, "out of memory");
     size_t n = 0;
-    st = sirt__json_check_object(&c, root, "$", keys);
-    if (st == SIRT_OK)
-        st = sirt__json_string(&c, root, "$", "format", 1, format, sizeof format, NULL);
-    if (st == SIRT_OK && strcmp(format, RULES_FORMAT) != 0)
-        st = sirt__jerr(&c, SIRT_EFORMAT, "$.format",
-                        "\"%s\" is not a rules format this version reads (\"%s\")", format,
-                        RULES_FORMAT);
-    if (st == SIRT_OK)
-        st = sirt__json_string(&c, root, "$", "version", 1, version, version_size, NULL);
-    if (st == SIRT_OK)
-        st = sirt__json_string(&c, root, "$", "description", 0, desc, sizeof desc, NULL);
-    const cJSON *arr = st == SIRT_OK ? cJSON_GetObjectItemCaseSensitive(root, "rules") : NULL;
-    if (st == SIRT_OK && !arr)
-        st = sirt__jerr(&c, SIRT_EINVAL, "$.rules", "missing required key \"rules\"");
-    if (st == SIRT_OK && !cJSON_IsArray(arr))
-        st = sirt__jerr(&c, SIRT_EINVAL, "$.rules", "expected an array of rule objects");
-    if (st == SIRT_OK && cJSON_GetArraySize(arr) > 0) {
-        items = calloc((size_t)cJSON_GetArraySize(arr), sizeof *items);
-        if (!items)
-            st = sirt__jerr(&c, SIRT_ENOMEM, "$.rules", "out of memory");
+    for (const cJSON *it = arr->child; it; it = it->next, n++) {
+        sirt__json_path_index(p, "$.rules", n);
+        TRY(parse_rule(c, it, p, &(*items)[n]));
+        for (size_t j = 0; j < n; j++)
+            if (strcmp((*items)[j].id, (*items)[n].id) == 0)
+                return sirt__json_error(c, SIRT_EINVAL, p,
+                                        "duplicate rule id \"%s\" (also at $.rules[%zu])",
+                                        (*items)[n].id, j);
+        *count = n + 1;
     }
-    for (const cJSON *it = st == SIRT_OK ? arr->child : NULL; it && st == SIRT_OK; it = it->next) {
-        char p[SIRT_JPATH_LEN];
-        sirt__jpath_index(p, "$.rules", n);
-        st = parse_rule(&c, it, p, &items[n]);
-        for (size_t j = 0; st == SIRT_OK && j < n; j++)
-            if (strcmp(items[j].id, items[n].id) == 0)
-                st = sirt__jerr(&c, SIRT_EINVAL, p, "duplicate rule id \"%s\" (also at $.rules[%zu])",
-                                items[n].id, j);
-        n++;
-    }
-    cJSON_Delete(root);
-    if (st != SIRT_OK) {
-        free(items);
-        return st;
-    }
-    *items_out = items;
-    *count_out = n;
     return SIRT_OK;
 }
 
@@ -226,18 +188,37 @@ sirt_status sirt_rules_merge_file(sirt_rules *rules, const char *path, sirt_erro
     if (!rules || !path)
         return sirt_error_set(err, SIRT_EINVAL, "path",
                               "sirt_rules_merge_file: rules or path is NULL");
+    char *text = NULL;
+    size_t size = 0;
+    sirt_status st =
+        sirt_read_file(path, SIRT_DATA_FILE_MAX_BYTES, "rules file", &text, &size, err);
+    if (st == SIRT_OK)
+        st = sirt__rules_merge_text(rules, text, size, path, err);
+    free(text);
+    return st;
+}
+
+sirt_status sirt__rules_merge_text(sirt_rules *rules, const char *text, size_t size,
+                                   const char *name, sirt_error *err)
+{
+    sirt_json_ctx c = {err, name, 1, 0};
     sirt_rule *add = NULL;
     size_t n_add = 0;
     char version[64];
-    sirt_status st = parse_file(path, &add, &n_add, version, sizeof version, err);
+    cJSON *root = NULL;
+    TRY(sirt__json_parse(&c, text, size, SIRT_DATA_FILE_MAX_BYTES, SIRT_DATA_FILE_MAX_DEPTH,
+                         "rules file", &root));
+    sirt_status st = parse_root(&c, root, &add, &n_add, version, sizeof version);
+    cJSON_Delete(root);
+    sirt_rule *items = NULL;
+    char *ver = NULL, *src = NULL;
     if (st != SIRT_OK)
-        return st;
-    sirt_jctx c = {path, err};
-    sirt_rule *items = malloc((rules->count + n_add + 1) * sizeof *items);
-    char *ver = join(rules->version, " + ", version);
-    char *src = join(rules->sources, "; ", path);
+        goto done;
+    items = malloc((rules->count + n_add + 1) * sizeof *items);
+    ver = join(rules->version, " + ", version);
+    src = join(rules->sources, "; ", name);
     if (!items || !ver || !src) {
-        st = sirt__jerr(&c, SIRT_ENOMEM, "$", "out of memory merging the rules");
+        st = sirt__json_error(&c, SIRT_ENOMEM, NULL, "out of memory merging the rules");
         goto done;
     }
     if (rules->count)
@@ -250,15 +231,16 @@ sirt_status sirt_rules_merge_file(sirt_rules *rules, const char *path, sirt_erro
         /* Same id replaces (a clinic tightens or adapts a limit); it must still check
          * the same quantity the same way, or the id would now mean something else. */
         if (k < n && (items[k].quantity != add[i].quantity || items[k].kind != add[i].kind)) {
-            char p[SIRT_JPATH_LEN];
-            sirt__jpath_index(p, "$.rules", i);
-            st = sirt__jerr(&c, SIRT_EINVAL, p,
-                            "rule \"%s\" replaces a \"%s\" rule on %s with a \"%s\" rule on %s; "
-                            "a replacement must keep quantity and kind (use a new id instead)",
-                            add[i].id, items[k].kind == SIRT_RULE_MAX ? "max" : "min",
-                            quantities[items[k].quantity].name,
-                            add[i].kind == SIRT_RULE_MAX ? "max" : "min",
-                            quantities[add[i].quantity].name);
+            char p[SIRT_JSON_PATH_LEN];
+            sirt__json_path_index(p, "$.rules", i);
+            st = sirt__json_error(&c, SIRT_EINVAL, p,
+                                  "rule \"%s\" replaces a \"%s\" rule on %s with a \"%s\" rule "
+                                  "on %s; a replacement must keep quantity and kind (use a new "
+                                  "id instead)",
+                                  add[i].id, items[k].kind == SIRT_RULE_MAX ? "max" : "min",
+                                  quantities[items[k].quantity].name,
+                                  add[i].kind == SIRT_RULE_MAX ? "max" : "min",
+                                  quantities[add[i].quantity].name);
             goto done;
         }
         items[k < n ? k : n++] = add[i];
