@@ -23,6 +23,14 @@ int sirt_cmd_catalogue(int argc, char **argv);
 void sirt_cmd_catalogue_help(FILE *fp);
 int sirt_cmd_decay(int argc, char **argv);
 void sirt_cmd_decay_help(FILE *fp);
+int sirt_cmd_response(int argc, char **argv);
+void sirt_cmd_response_help(FILE *fp);
+int sirt_cmd_cohort(int argc, char **argv);
+void sirt_cmd_cohort_help(FILE *fp);
+int sirt_cmd_design(int argc, char **argv);
+void sirt_cmd_design_help(FILE *fp);
+int sirt_cmd_deb(int argc, char **argv);
+void sirt_cmd_deb_help(FILE *fp);
 
 /* Print "sirt: error: <message>" to stderr and return SIRT_EXIT_FAIL. */
 int sirt_cli_fail(const sirt_error *err);

@@ -12,6 +12,14 @@ static const sirt_command commands[] = {
      sirt_cmd_catalogue, sirt_cmd_catalogue_help},
     {"decay", "decay-correct an activity between two date-times", sirt_cmd_decay,
      sirt_cmd_decay_help},
+    {"design", "compare microspheres; neutron activation, specific activity, sphere counts",
+     sirt_cmd_design, sirt_cmd_design_help},
+    {"deb", "drug-eluting beads: loading, release-kinetics fits, pharmacokinetic window",
+     sirt_cmd_deb, sirt_cmd_deb_help},
+    {"response", "RECIST 1.1 and mRECIST response over follow-up time points",
+     sirt_cmd_response, sirt_cmd_response_help},
+    {"cohort", "dose-response across a cohort: logistic fit, D50/D80, ROC, plot",
+     sirt_cmd_cohort, sirt_cmd_cohort_help},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

@@ -11,6 +11,10 @@
 #include "sirt/plan.h"
 #include "sirt/report.h"
 #include "sirt/fileio.h"
+#include "sirt/design.h"
+#include "sirt/deb.h"
+#include "sirt/response.h"
+#include "sirt/cohort.h"
 
 #ifdef __cplusplus
 extern "C" {
