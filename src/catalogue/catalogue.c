@@ -561,7 +561,36 @@ fail:
     return st;
 }
 
+/* Merge one file, given as text named `name`, into `cat`; all or nothing. */
+sirt_status sirt__catalogue_merge_text(sirt_catalogue *cat, const char *text, size_t size,
+                                       const char *name, sirt_error *err)
+{
+    sirt_json_ctx c = {err, name, 1, 0};
+    cat_parts parts;
+    TRY(parse_text(&c, text, size, &parts));
+    sirt_status st = apply_parts(&c, cat, &parts);
+    parts_free(&parts);
+    return st;
+}
+
 /* ------------------------------------------------------------------ public API */
+
+/* Load from `text` when it is not NULL (named `path` in messages), else from `path`. */
+static sirt_status load(const char *path, const char *text, size_t size, sirt_catalogue **out,
+                        sirt_error *err)
+{
+    sirt_catalogue *cat = calloc(1, sizeof *cat);
+    if (!cat)
+        return sirt_error_set(err, SIRT_ENOMEM, "catalogue", "out of memory");
+    sirt_status st = text ? sirt__catalogue_merge_text(cat, text, size, path, err)
+                          : sirt_catalogue_merge_file(cat, path, err);
+    if (st != SIRT_OK) {
+        sirt_catalogue_free(cat);
+        return st;
+    }
+    *out = cat;
+    return SIRT_OK;
+}
 
 sirt_status sirt_catalogue_load(const char *path, sirt_catalogue **out, sirt_error *err)
 {
@@ -570,16 +599,14 @@ sirt_status sirt_catalogue_load(const char *path, sirt_catalogue **out, sirt_err
     *out = NULL;
     if (!path)
         return sirt_error_set(err, SIRT_EINVAL, "path", "sirt_catalogue_load: path is NULL");
-    sirt_catalogue *cat = calloc(1, sizeof *cat);
-    if (!cat)
-        return sirt_error_set(err, SIRT_ENOMEM, "catalogue", "out of memory");
-    sirt_status st = sirt_catalogue_merge_file(cat, path, err);
-    if (st != SIRT_OK) {
-        sirt_catalogue_free(cat);
-        return st;
-    }
-    *out = cat;
-    return SIRT_OK;
+    return load(path, NULL, 0, out, err);
+}
+
+sirt_status sirt__catalogue_load_text(const char *text, size_t size, const char *name,
+                                      sirt_catalogue **out, sirt_error *err)
+{
+    *out = NULL;
+    return load(name, text, size, out, err);
 }
 
 sirt_status sirt_catalogue_load_default(sirt_catalogue **out, sirt_error *err)
@@ -606,17 +633,6 @@ sirt_status sirt_catalogue_merge_file(sirt_catalogue *cat, const char *path, sir
     if (st == SIRT_OK)
         st = sirt__catalogue_merge_text(cat, text, size, path, err);
     free(text);
-    return st;
-}
-
-sirt_status sirt__catalogue_merge_text(sirt_catalogue *cat, const char *text, size_t size,
-                                       const char *name, sirt_error *err)
-{
-    sirt_json_ctx c = {err, name, 1, 0};
-    cat_parts parts;
-    TRY(parse_text(&c, text, size, &parts));
-    sirt_status st = apply_parts(&c, cat, &parts);
-    parts_free(&parts);
     return st;
 }
 

@@ -1,5 +1,5 @@
 /* Private to libsirt: helpers of the catalogue stage (nuclide names, data-file paths)
- * and the from-memory entry points the path loaders use (and the fuzz targets call). */
+ * and the loaders from memory. */
 #ifndef SIRT_CATALOGUE_UTIL_H
 #define SIRT_CATALOGUE_UTIL_H
 
@@ -22,8 +22,13 @@ int sirt__nuclide_canonical(const char *text, char *out, size_t size);
  * tree if the file exists there, else the install prefix. */
 sirt_status sirt__data_file_path(const char *name, char *buf, size_t size, sirt_error *err);
 
-/* sirt_catalogue_merge_file and sirt_rules_merge_file on a file already in memory
- * (`size` bytes, no NUL needed); `name` stands for the file in messages and sources. */
+/* sirt_catalogue_load, sirt_rules_load and their _merge_file on a file already in
+ * memory (`size` bytes, no NUL needed; the fuzz targets use them); `name` stands for
+ * the file in messages and sources. */
+sirt_status sirt__catalogue_load_text(const char *text, size_t size, const char *name,
+                                      sirt_catalogue **out, sirt_error *err);
+sirt_status sirt__rules_load_text(const char *text, size_t size, const char *name,
+                                  sirt_rules **out, sirt_error *err);
 sirt_status sirt__catalogue_merge_text(sirt_catalogue *cat, const char *text, size_t size,
                                        const char *name, sirt_error *err);
 sirt_status sirt__rules_merge_text(sirt_rules *rules, const char *text, size_t size,

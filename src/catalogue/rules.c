@@ -183,21 +183,7 @@ static sirt_status parse_root(const sirt_json_ctx *c, const cJSON *root, sirt_ru
     return SIRT_OK;
 }
 
-sirt_status sirt_rules_merge_file(sirt_rules *rules, const char *path, sirt_error *err)
-{
-    if (!rules || !path)
-        return sirt_error_set(err, SIRT_EINVAL, "path",
-                              "sirt_rules_merge_file: rules or path is NULL");
-    char *text = NULL;
-    size_t size = 0;
-    sirt_status st =
-        sirt_read_file(path, SIRT_DATA_FILE_MAX_BYTES, "rules file", &text, &size, err);
-    if (st == SIRT_OK)
-        st = sirt__rules_merge_text(rules, text, size, path, err);
-    free(text);
-    return st;
-}
-
+/* Merge one file, given as text named `name`, into `rules`; all or nothing. */
 sirt_status sirt__rules_merge_text(sirt_rules *rules, const char *text, size_t size,
                                    const char *name, sirt_error *err)
 {
@@ -262,6 +248,38 @@ done:
     return st;
 }
 
+sirt_status sirt_rules_merge_file(sirt_rules *rules, const char *path, sirt_error *err)
+{
+    if (!rules || !path)
+        return sirt_error_set(err, SIRT_EINVAL, "path",
+                              "sirt_rules_merge_file: rules or path is NULL");
+    char *text = NULL;
+    size_t size = 0;
+    sirt_status st =
+        sirt_read_file(path, SIRT_DATA_FILE_MAX_BYTES, "rules file", &text, &size, err);
+    if (st == SIRT_OK)
+        st = sirt__rules_merge_text(rules, text, size, path, err);
+    free(text);
+    return st;
+}
+
+/* Load from `text` when it is not NULL (named `path` in messages), else from `path`. */
+static sirt_status load(const char *path, const char *text, size_t size, sirt_rules **out,
+                        sirt_error *err)
+{
+    sirt_rules *r = calloc(1, sizeof *r);
+    if (!r)
+        return sirt_error_set(err, SIRT_ENOMEM, "rules", "out of memory");
+    sirt_status st = text ? sirt__rules_merge_text(r, text, size, path, err)
+                          : sirt_rules_merge_file(r, path, err);
+    if (st != SIRT_OK) {
+        sirt_rules_free(r);
+        return st;
+    }
+    *out = r;
+    return SIRT_OK;
+}
+
 sirt_status sirt_rules_load(const char *path, sirt_rules **out, sirt_error *err)
 {
     if (!out)
@@ -269,16 +287,14 @@ sirt_status sirt_rules_load(const char *path, sirt_rules **out, sirt_error *err)
     *out = NULL;
     if (!path)
         return sirt_error_set(err, SIRT_EINVAL, "path", "sirt_rules_load: path is NULL");
-    sirt_rules *r = calloc(1, sizeof *r);
-    if (!r)
-        return sirt_error_set(err, SIRT_ENOMEM, "rules", "out of memory");
-    sirt_status st = sirt_rules_merge_file(r, path, err);
-    if (st != SIRT_OK) {
-        sirt_rules_free(r);
-        return st;
-    }
-    *out = r;
-    return SIRT_OK;
+    return load(path, NULL, 0, out, err);
+}
+
+sirt_status sirt__rules_load_text(const char *text, size_t size, const char *name, sirt_rules **out,
+                                  sirt_error *err)
+{
+    *out = NULL;
+    return load(name, text, size, out, err);
 }
 
 sirt_status sirt_rules_load_default(sirt_rules **out, sirt_error *err)
