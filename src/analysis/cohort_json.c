@@ -1,0 +1,223 @@
+/* sirt cohort results as JSON and as text (docs/cli/cohort.md). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "sirt/cohort.h"
+
+const char *sirt_version(void);
+
+static const char *ci_name(const sirt_cohort *c, const sirt_cohort_result *r)
+{
+    switch (r->options.ci) {
+    case SIRT_COHORT_CI_DELTA:
+        return "delta";
+    case SIRT_COHORT_CI_PROFILE:
+        return "profile-likelihood";
+    case SIRT_COHORT_CI_BOOTSTRAP:
+        break;
+    }
+    return c->clustered ? "cluster-bootstrap" : "bootstrap";
+}
+
+/* A number, or null when it is not finite (JSON has no NaN or Inf). */
+static void add_num(cJSON *o, const char *key, double v)
+{
+    if (isfinite(v))
+        cJSON_AddNumberToObject(o, key, v);
+    else
+        cJSON_AddNullToObject(o, key);
+}
+
+static void add_dose(cJSON *o, const char *key, const sirt_cohort_dose *d)
+{
+    cJSON *x = cJSON_AddObjectToObject(o, key);
+    if (!x)
+        return;
+    add_num(x, "dose_gy", d->value_gy);
+    add_num(x, "ci_lo_gy", d->lo_gy);
+    add_num(x, "ci_hi_gy", d->hi_gy);
+    cJSON_AddBoolToObject(x, "ci_lo_open", isinf(d->lo_gy));
+    cJSON_AddBoolToObject(x, "ci_hi_open", isinf(d->hi_gy));
+    add_num(x, "delta_ci_lo_gy", d->delta_lo_gy);
+    add_num(x, "delta_ci_hi_gy", d->delta_hi_gy);
+    cJSON_AddBoolToObject(x, "extrapolated", d->extrapolated);
+}
+
+sirt_status sirt_cohort_to_json(const sirt_cohort *c, const sirt_cohort_result *r,
+                                const char *source_path, char **json_out, sirt_error *err)
+{
+    if (!json_out)
+        return sirt_error_set(err, SIRT_EINVAL, "json_out", "sirt_cohort_to_json: json_out is NULL");
+    *json_out = NULL;
+    if (!c || !r)
+        return sirt_error_set(err, SIRT_EINVAL, "result", "sirt_cohort_to_json: no result");
+    const int logm = r->options.model == SIRT_COHORT_MODEL_LOG_DOSE;
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return sirt_error_set(err, SIRT_ENOMEM, "json", "out of memory");
+    cJSON_AddStringToObject(o, "format", "sirtkit-cohort-result/1");
+    cJSON_AddStringToObject(o, "sirtkit_version", sirt_version());
+    if (source_path)
+        cJSON_AddStringToObject(o, "input", source_path);
+    cJSON_AddStringToObject(o, "metric", c->metric);
+    cJSON_AddStringToObject(o, "outcome",
+                            c->outcome == SIRT_COHORT_TOXICITY ? "toxicity" : "response");
+    cJSON_AddStringToObject(o, "model", logm ? "log-dose" : "dose");
+    cJSON_AddStringToObject(o, "x", logm ? "ln(dose_gy / 1 Gy)" : "dose_gy");
+    cJSON_AddNumberToObject(o, "n_records", (double)r->n);
+    cJSON_AddNumberToObject(o, "n_events", (double)r->n_events);
+    cJSON_AddNumberToObject(o, "n_patients", (double)r->n_patients);
+    cJSON_AddBoolToObject(o, "clustered", c->clustered);
+    cJSON_AddNumberToObject(o, "dose_min_gy", r->dose_min_gy);
+    cJSON_AddNumberToObject(o, "dose_max_gy", r->dose_max_gy);
+
+    cJSON *fit = cJSON_AddObjectToObject(o, "fit");
+    if (fit) {
+        cJSON_AddStringToObject(fit, "equation", "P = 1 / (1 + exp(-(b0 + b1 x)))");
+        add_num(fit, "b0", r->b0);
+        add_num(fit, "b1", r->b1);
+        add_num(fit, "se_b0", r->se_b0);
+        add_num(fit, "se_b1", r->se_b1);
+        add_num(fit, "cov_b0_b1", r->cov_b0_b1);
+        add_num(fit, "log_likelihood", r->log_likelihood);
+        add_num(fit, "null_log_likelihood", r->null_log_likelihood);
+        add_num(fit, "lr_p_value", r->lr_p_value);
+        add_num(fit, "gamma50", r->gamma50);
+        cJSON_AddNumberToObject(fit, "iterations", r->iterations);
+    }
+    cJSON *ci = cJSON_AddObjectToObject(o, "ci");
+    if (ci) {
+        cJSON_AddStringToObject(ci, "method", ci_name(c, r));
+        cJSON_AddNumberToObject(ci, "level", r->options.ci_level);
+        if (r->options.ci == SIRT_COHORT_CI_BOOTSTRAP) {
+            cJSON_AddStringToObject(ci, "resampled", "patients");
+            cJSON_AddNumberToObject(ci, "n_bootstrap", r->options.n_bootstrap);
+            cJSON_AddNumberToObject(ci, "seed", (double)r->options.seed);
+            cJSON_AddStringToObject(ci, "rng", "gsl_rng_mt19937");
+            cJSON_AddNumberToObject(ci, "n_used", r->n_bootstrap_used);
+            cJSON_AddNumberToObject(ci, "n_separated", r->n_bootstrap_separated);
+        }
+    }
+    add_dose(o, "d50", &r->d50);
+    add_dose(o, "d80", &r->d80);
+    cJSON *roc = cJSON_AddObjectToObject(o, "roc");
+    if (roc) {
+        add_num(roc, "auc", r->auc);
+        add_num(roc, "auc_ci_lo", r->auc_lo);
+        add_num(roc, "auc_ci_hi", r->auc_hi);
+        cJSON_AddNumberToObject(roc, "mann_whitney_u", r->mann_whitney_u);
+        cJSON_AddStringToObject(roc, "youden_rule",
+                                r->youden_above ? "event when dose >= threshold"
+                                                : "event when dose <= threshold");
+        add_num(roc, "youden_threshold_gy", r->youden_threshold_gy);
+        add_num(roc, "youden_j", r->youden_j);
+        add_num(roc, "sensitivity", r->sensitivity);
+        add_num(roc, "specificity", r->specificity);
+    }
+    cJSON *ws = cJSON_AddArrayToObject(o, "warnings");
+    for (size_t i = 0; ws && i < r->warnings.count; i++) {
+        const sirt_warning *w = &r->warnings.items[i];
+        cJSON *x = cJSON_CreateObject();
+        if (!x)
+            break;
+        cJSON_AddStringToObject(x, "rule", w->rule);
+        cJSON_AddStringToObject(x, "severity", sirt_severity_str(w->severity));
+        cJSON_AddStringToObject(x, "message", w->message);
+        cJSON_AddItemToArray(ws, x);
+    }
+    cJSON *recs = cJSON_AddArrayToObject(o, "records");
+    for (size_t i = 0; recs && i < c->n; i++) {
+        const sirt_cohort_record *rec = &c->records[i];
+        cJSON *x = cJSON_CreateObject();
+        if (!x)
+            break;
+        cJSON_AddStringToObject(x, "patient_id", rec->patient_id);
+        if (rec->lesion_id[0])
+            cJSON_AddStringToObject(x, "lesion_id", rec->lesion_id);
+        cJSON_AddNumberToObject(x, "dose_gy", rec->dose_gy);
+        cJSON_AddBoolToObject(x, "event", rec->event);
+        if (rec->response_class[0])
+            cJSON_AddStringToObject(x, "response", rec->response_class);
+        add_num(x, "fitted_probability", sirt_cohort_probability(r, rec->dose_gy));
+        cJSON_AddItemToArray(recs, x);
+    }
+    char *text = cJSON_Print(o);
+    cJSON_Delete(o);
+    if (!text)
+        return sirt_error_set(err, SIRT_ENOMEM, "json", "out of memory");
+    *json_out = text;
+    return SIRT_OK;
+}
+
+/* "[lo, hi] Gy" with open sides written as such. */
+static void fmt_ci(char *buf, size_t size, double lo, double hi)
+{
+    char a[32], b[32];
+    if (isinf(lo))
+        snprintf(a, sizeof a, "open");
+    else
+        snprintf(a, sizeof a, "%.4g", lo);
+    if (isinf(hi))
+        snprintf(b, sizeof b, "open");
+    else
+        snprintf(b, sizeof b, "%.4g", hi);
+    if (isnan(lo) || isnan(hi))
+        snprintf(buf, size, "not available");
+    else
+        snprintf(buf, size, "%s to %s Gy", a, b);
+}
+
+sirt_status sirt_cohort_print(FILE *fp, const sirt_cohort *c, const sirt_cohort_result *r,
+                              sirt_error *err)
+{
+    if (!fp || !c || !r)
+        return sirt_error_set(err, SIRT_EINVAL, "result", "sirt_cohort_print: no result");
+    const int logm = r->options.model == SIRT_COHORT_MODEL_LOG_DOSE;
+    const int tox = c->outcome == SIRT_COHORT_TOXICITY;
+    const double pct = 100.0 * r->options.ci_level;
+    char ci50[80], ci80[80], d50[80], d80[80], method[96];
+    fmt_ci(ci50, sizeof ci50, r->d50.lo_gy, r->d50.hi_gy);
+    fmt_ci(ci80, sizeof ci80, r->d80.lo_gy, r->d80.hi_gy);
+    fmt_ci(d50, sizeof d50, r->d50.delta_lo_gy, r->d50.delta_hi_gy);
+    fmt_ci(d80, sizeof d80, r->d80.delta_lo_gy, r->d80.delta_hi_gy);
+    if (r->options.ci == SIRT_COHORT_CI_BOOTSTRAP)
+        snprintf(method, sizeof method, "%s, %d of %d replicates, seed %lu", ci_name(c, r),
+                 r->n_bootstrap_used, r->options.n_bootstrap, r->options.seed);
+    else
+        snprintf(method, sizeof method, "%s", ci_name(c, r));
+    fprintf(fp, "Cohort dose-response: %s vs %s\n", c->metric, tox ? "toxicity" : "response");
+    fprintf(fp, "  records            %zu from %zu patient(s)%s\n", r->n, r->n_patients,
+            c->clustered ? " (several lesions per patient: clustered)" : "");
+    fprintf(fp, "  %-18s %zu of %zu (%.1f %%)\n", tox ? "toxicity" : "responders", r->n_events,
+            r->n, 100.0 * (double)r->n_events / (double)r->n);
+    fprintf(fp, "  dose range         %.4g to %.4g Gy\n", r->dose_min_gy, r->dose_max_gy);
+    fprintf(fp, "  model              logit P = b0 + b1 * %s\n", logm ? "ln(D / 1 Gy)" : "D");
+    fprintf(fp, "  b0                 %.6g (SE %.3g)\n", r->b0, r->se_b0);
+    fprintf(fp, "  b1                 %.6g %s (SE %.3g)\n", r->b1, logm ? "per ln-unit" : "/Gy",
+            r->se_b1);
+    fprintf(fp, "  gamma50            %.4g\n", r->gamma50);
+    fprintf(fp, "  likelihood ratio   p = %.3g (dose effect vs none)\n", r->lr_p_value);
+    fprintf(fp, "  D50                %.4g Gy, %g %% CI %s (%s)%s\n", r->d50.value_gy, pct, ci50,
+            method, r->d50.extrapolated ? " [extrapolated]" : "");
+    fprintf(fp, "                     delta method: %s\n", d50);
+    fprintf(fp, "  D80                %.4g Gy, %g %% CI %s (%s)%s\n", r->d80.value_gy, pct, ci80,
+            method, r->d80.extrapolated ? " [extrapolated]" : "");
+    fprintf(fp, "                     delta method: %s\n", d80);
+    fprintf(fp, "  ROC AUC            %.4f (Mann-Whitney, ties count 1/2)", r->auc);
+    if (isfinite(r->auc_lo))
+        fprintf(fp, ", %g %% CI %.3f to %.3f", pct, r->auc_lo, r->auc_hi);
+    fprintf(fp, "\n");
+    fprintf(fp, "  Youden threshold   dose %s %.4g Gy: sensitivity %.1f %%, specificity %.1f %%, "
+                "J = %.3f\n",
+            r->youden_above ? ">=" : "<=", r->youden_threshold_gy, 100.0 * r->sensitivity,
+            100.0 * r->specificity, r->youden_j);
+    for (size_t i = 0; i < r->warnings.count; i++)
+        fprintf(fp, "  warning: %s [%s]\n", r->warnings.items[i].message,
+                r->warnings.items[i].rule);
+    if (ferror(fp))
+        return sirt_error_set(err, SIRT_EIO, "stdout", "could not write the summary");
+    return SIRT_OK;
+}
