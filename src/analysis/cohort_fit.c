@@ -276,7 +276,7 @@ typedef struct profile_ctx {
     const double *x;
     const int *y;
     size_t n;
-    double logit_p, ll_hat, crit, b1_start;
+    double logit_p, ll_hat, crit;
     int failed;
 } profile_ctx;
 
@@ -284,7 +284,9 @@ typedef struct profile_ctx {
  * data do not separate), solved by Newton with step halving. */
 static double profile_loglik(profile_ctx *pc, double xp)
 {
-    double b1 = pc->b1_start, ll = -INFINITY;
+    /* Start at b1 = 0 (every η = logit_p, finite whatever xp) rather than at the MLE
+     * slope, whose η would overflow far from the data. */
+    double b1 = 0.0, ll = -INFINITY;
     for (int it = 0; it < 200; it++) {
         double g = 0.0, h = 0.0;
         ll = 0.0;
@@ -296,8 +298,13 @@ static double profile_loglik(profile_ctx *pc, double xp)
         }
         if (!(h > 0.0))
             break;
-        double step = g / h, t = 1.0;
-        for (int k = 0; k < 60; k++, t *= 0.5) {
+        const double step = g / h;
+        /* Newton decrement g²/h: the predicted gain in ℓ; scale-free, unlike |step|. */
+        if (g * step <= 1e-15 * (1.0 + fabs(ll)))
+            return ll;
+        double t = 1.0;
+        int accepted = 0;
+        for (int k = 0; k < 60 && !accepted; k++) {
             const double nb = b1 + t * step;
             double nll = 0.0;
             for (size_t i = 0; i < pc->n; i++) {
@@ -306,11 +313,13 @@ static double profile_loglik(profile_ctx *pc, double xp)
             }
             if (nll >= ll - 1e-13 * fabs(ll)) {
                 b1 = nb;
-                break;
+                accepted = 1;
+            } else {
+                t *= 0.5;
             }
         }
-        if (fabs(t * step) <= 1e-12 * (1.0 + fabs(b1)))
-            return ll;
+        if (!accepted)
+            break;
     }
     pc->failed = 1;
     return ll;
@@ -375,7 +384,7 @@ sirt_status sirt__cohort_profile(const double *x, const int *y, size_t n, const 
         xmin = fmin(xmin, x[i]);
         xmax = fmax(xmax, x[i]);
     }
-    profile_ctx pc = {x, y, n, logit_p, f->loglik, crit, f->b1, 0};
+    profile_ctx pc = {x, y, n, logit_p, f->loglik, crit, 0};
     const double xhat = (logit_p - f->b0) / f->b1;
     /* Search scale: the delta-method standard error of xhat, at least 0.1 % of the x
      * range; a side still open 10^4 ranges away never closes (the profile tends to the
