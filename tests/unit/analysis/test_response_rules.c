@@ -367,6 +367,40 @@ static void test_best_response(void)
     }
 }
 
+/* Confirmation across an intervening assessment: NE in between is allowed, an
+ * assessment below PR in between breaks it (docs/response.md). */
+static void test_confirmation_gap(void)
+{
+    static const char *fmt =
+        HEAD "'lesions': [{'id': 'L1', 'organ': 'liver', 'kind': 'target'}],"
+        "'time_points': ["
+        " {'date': '2026-01-01', 'lesions': {'L1': {'longest_diameter_mm': 50}}},"
+        " {'date': '2026-03-01', 'new_lesions': false, 'lesions': {'L1': {'longest_diameter_mm': 30}}},"
+        " {'date': '2026-03-22', 'new_lesions': false, 'lesions': {%s}},"
+        " {'date': '2026-04-11', 'new_lesions': false, 'lesions': {'L1': {'longest_diameter_mm': 30}}}]}";
+    char json[2048];
+    sirt_error err;
+    /* PR day 59, NE day 80, PR day 100 (41 days after the first PR): confirmed. */
+    fill(json, sizeof json, fmt, "'L1': {'status': 'not_evaluated'}", (const char *)NULL);
+    sirt_response_result *r = run(json, NULL, &err);
+    check_true(r != NULL, "PR NE PR evaluates (%s)", err.message);
+    if (r) {
+        check_int(r->recist.rows[2].overall, SIRT_RESP_NE, "middle NE");
+        check_int(r->recist.best, SIRT_RESP_PR, "PR, NE, PR: confirmed PR");
+        check_int(r->recist.confirm_index, 3, "confirmed by the last time point");
+    }
+    sirt_response_result_free(r);
+    /* PR, SD (35.5/50 = −29%; +18% vs the 30 mm nadir), PR: the SD in between breaks
+     * the confirmation → SD. */
+    fill(json, sizeof json, fmt, "'L1': {'longest_diameter_mm': 35.5}", (const char *)NULL);
+    r = run(json, NULL, &err);
+    if (r) {
+        check_int(r->recist.rows[2].overall, SIRT_RESP_SD, "middle SD");
+        check_int(r->recist.best, SIRT_RESP_SD, "PR, SD, PR: not confirmed → SD");
+    }
+    sirt_response_result_free(r);
+}
+
 /* mRECIST against RECIST: the lesion keeps its size, its viable part goes to 0. */
 static void test_mrecist(void)
 {
@@ -582,6 +616,7 @@ int main(void)
     test_cr_nodes();
     test_pd_paths_and_ne();
     test_best_response();
+    test_confirmation_gap();
     test_mrecist();
     test_selection_errors();
     test_auto_selection();
