@@ -60,8 +60,8 @@ typedef enum sirt_lesion_status {
 typedef struct sirt_response_options {
     int auto_select_targets;       /* 0: targets as marked; 1: largest measurable, ≤ 2 per organ, ≤ 5 */
     double slice_thickness_mm;     /* CT/MR slice; > 5 mm raises the minimum to 2 × slice (RECIST 1.1 §3.1) */
-    int confirmation_required;     /* CR/PR confirmed by a repeat assessment (RECIST 1.1 §4.4.1) */
-    double confirmation_min_days;  /* 28: "no less than 4 weeks" (RECIST 1.1 §4.4.1) */
+    int confirmation_required;     /* CR/PR confirmed by a repeat assessment (RECIST 1.1 §4.6.1) */
+    double confirmation_min_days;  /* 28: "no less than 4 weeks" (RECIST 1.1 §4.6.1) */
     double sd_min_interval_days;   /* 42: SD met at least once this long after baseline (protocol; 6–8 weeks) */
     int mrecist;                   /* -1: when every target has a baseline viable diameter; 0 off; 1 on */
     int mrecist_absolute_5mm;      /* 1: also require +5 mm for mRECIST PD (not in Lencioni 2010); default 0 */
@@ -154,9 +154,10 @@ sirt_status sirt_response_evaluate(const sirt_response_input *in, sirt_response_
 void sirt_response_result_free(sirt_response_result *r);
 
 /* Single rules, exposed for tests and other callers. */
-/* RECIST 1.1 target response from sums: PD when sum ≥ 1.2 × nadir and sum − nadir ≥
- * min_increase_mm (5 for RECIST 1.1, 0 for mRECIST); else CR when cr_met; else PR when
- * sum ≤ 0.7 × baseline; else SD. */
+/* RECIST 1.1 target response from sums (§4.3.1): CR when cr_met (every non-nodal target
+ * gone, every nodal target < 10 mm; mRECIST: no viable tumour); else PD when sum ≥ 1.2 ×
+ * nadir, sum > nadir and sum − nadir ≥ min_increase_mm (5 for RECIST 1.1, 0 for
+ * mRECIST); else PR when sum ≤ 0.7 × baseline; else SD. Thresholds are inclusive. */
 sirt_resp sirt_response_target(double sum_mm, double baseline_mm, double nadir_mm, int cr_met,
                                double min_increase_mm);
 /* Overall response of one time point (RECIST 1.1 Tables 1 and 2); target or non_target

@@ -16,7 +16,7 @@
  * a change of exactly −30% or +20% counts as meeting the threshold ("at least"). */
 #define EPS_MM 1e-6
 
-/* RECIST 1.1 §3.1 and §3.3. */
+/* RECIST 1.1 §3.1 (measurability) and §4.2 (baseline documentation of targets). */
 #define RECIST_MIN_NONNODAL_MM 10.0 /* CT/MR with slices ≤ 5 mm */
 #define RECIST_SLICE_LIMIT_MM 5.0   /* thicker slices: minimum = 2 × slice thickness */
 #define RECIST_MIN_NODE_MM 15.0     /* short axis of a measurable (target) node */
@@ -258,7 +258,7 @@ static sirt_status check_targets(const sirt_response_input *in, const sirt_lesio
         snprintf(kpath, sizeof kpath, "$.lesions[%zu].kind", l);
         if (++n_targets > RECIST_MAX_TARGETS)
             return sirt_error_set(err, SIRT_EINVAL, kpath,
-                                  "%s: lesion \"%s\" is a 6th target; RECIST 1.1 §3.3 allows at "
+                                  "%s: lesion \"%s\" is a 6th target; RECIST 1.1 §4.2 allows at "
                                   "most 5 target lesions in total: make the others non-targets",
                                   kpath, in->lesions[l].id);
         size_t same = 0;
@@ -271,7 +271,7 @@ static sirt_status check_targets(const sirt_response_input *in, const sirt_lesio
         if (same >= RECIST_MAX_PER_ORGAN)
             return sirt_error_set(err, SIRT_EINVAL, kpath,
                                   "%s: lesion \"%s\" is a 3rd target in organ \"%s\" (with %s "
-                                  "and another); RECIST 1.1 §3.3 allows at most 2 targets per "
+                                  "and another); RECIST 1.1 §4.2 allows at most 2 targets per "
                                   "organ%s: make it a non-target",
                                   kpath, in->lesions[l].id, organ_of(&in->lesions[l]), first,
                                   in->lesions[l].nodal ? " (all lymph nodes are one organ)" : "");
@@ -283,7 +283,7 @@ static sirt_status check_targets(const sirt_response_input *in, const sirt_lesio
 }
 
 /* Automatic selection among the lesions without a kind: the largest measurable ones,
- * ≤ 2 per organ, ≤ 5 in total (§3.3 selects "on the basis of their size"). */
+ * ≤ 2 per organ, ≤ 5 in total (§4.2 selects "on the basis of their size"). */
 static sirt_status auto_select(const sirt_response_input *in, sirt_lesion_kind *kind, int mrecist,
                                sirt_response_result *r)
 {
@@ -316,13 +316,13 @@ static sirt_status auto_select(const sirt_response_input *in, sirt_lesion_kind *
                 return SIRT_ENOMEM;
         } else if (n_targets >= RECIST_MAX_TARGETS) {
             kind[best] = SIRT_LESION_NON_TARGET;
-            if (add_note(r, "%s: non-target (5 larger targets already chosen; RECIST 1.1 §3.3)",
+            if (add_note(r, "%s: non-target (5 larger targets already chosen; RECIST 1.1 §4.2)",
                          les->id))
                 return SIRT_ENOMEM;
         } else if (same >= RECIST_MAX_PER_ORGAN) {
             kind[best] = SIRT_LESION_NON_TARGET;
             if (add_note(r, "%s: non-target (2 larger targets in organ \"%s\" already; RECIST 1.1 "
-                         "§3.3)",
+                         "§4.2)",
                          les->id, organ_of(les)))
                 return SIRT_ENOMEM;
         } else {
@@ -488,7 +488,7 @@ static sirt_status assess(const sirt_response_input *in, const sirt_lesion_kind 
         } else {
             row->target = SIRT_RESP_NE;
             appendf(row->note, sizeof row->note,
-                    "target %s not measured%s: target response NE (RECIST 1.1 §4.4, missing "
+                    "target %s not measured%s: target response NE (RECIST 1.1 §4.4.2, missing "
                     "assessments); ",
                     missing_ids, mrecist ? " (viable diameter)" : "");
         }

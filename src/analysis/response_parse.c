@@ -28,9 +28,9 @@ sirt_response_options sirt_response_options_default(void)
     sirt_response_options o;
     o.auto_select_targets = 0;
     o.slice_thickness_mm = 5.0;     /* RECIST 1.1 §3.1: minimum 10 mm holds for slices ≤ 5 mm */
-    o.confirmation_required = 1;    /* RECIST 1.1 §4.4.1 (non-randomised trials) */
-    o.confirmation_min_days = 28.0; /* RECIST 1.1 §4.4.1: "no less than 4 weeks" */
-    o.sd_min_interval_days = 42.0;  /* RECIST 1.1 §4.4.1 leaves it to the protocol ("6–8 weeks") */
+    o.confirmation_required = 1;    /* RECIST 1.1 §4.6.1 (non-randomised trials) */
+    o.confirmation_min_days = 28.0; /* RECIST 1.1 §4.6.1: "no less than 4 weeks" */
+    o.sd_min_interval_days = 42.0;  /* RECIST 1.1 §4.6.1 leaves it to the protocol ("6–8 weeks") */
     o.mrecist = -1;
     o.mrecist_absolute_5mm = 0;     /* Lencioni & Llovet 2010 have no 5 mm clause */
     return o;
@@ -280,7 +280,7 @@ static sirt_status parse_time_point(const cJSON *it, const char *pt, size_t inde
     if (index > 0 && tp->new_lesions < 0)
         return sirt__json_missing(jc, p,
                                   "state whether new lesions were seen at this follow-up (true "
-                                  "or false); a new lesion means progression (RECIST 1.1 §4.3.3)");
+                                  "or false); a new lesion means progression (RECIST 1.1 §4.3.5)");
 
     tp->measures = calloc(in->n_lesions, sizeof *tp->measures);
     if (!tp->measures)
