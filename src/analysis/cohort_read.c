@@ -318,8 +318,8 @@ static sirt_status csv_header(const csv_ctx *x, char **f, int nf, int *col, sirt
         if (k < 0)
             return csv_error(x, SIRT_EINVAL,
                              "header column %d \"%.40s\" is not one of patient_id, lesion_id, a "
-                             "dose metric ending in _gy (e.g. dose_gy), outcome|response|"
-                             "responder|toxicity",
+                             "dose metric in Gy named with the suffix _gy (e.g. dose_gy), "
+                             "outcome|response|responder|toxicity",
                              i + 1, f[i]);
         if (col[k] >= 0)
             return csv_error(x, SIRT_EINVAL,
@@ -444,9 +444,12 @@ static sirt_status parse_csv(char *text, const char *name, sirt_cohort *c, sirt_
         if (!dv[0] || end == dv || *end != '\0' || errno == ERANGE)
             return csv_error(&x, SIRT_EINVAL, "%s \"%.30s\" is not a number (a dose in Gy)",
                              c->metric, dv);
-        if (!isfinite(d) || d < 0.0 || d > COHORT_MAX_DOSE_GY)
+        if (!isfinite(d))
+            return csv_error(&x, SIRT_EINVAL, "%s \"%.30s\" is not a finite number (a dose in Gy)",
+                             c->metric, dv);
+        if (d < 0.0 || d > COHORT_MAX_DOSE_GY)
             return csv_error(&x, SIRT_ERANGE,
-                             "%s = %.30s Gy is out of range (accepted [0, %g] Gy, finite)",
+                             "%s = %.30s Gy is out of range (accepted [0, %g] Gy)",
                              c->metric, dv, COHORT_MAX_DOSE_GY);
         r->dose_gy = d;
         TRY(csv_outcome(&x, f[col[COL_OUTCOME]], header_names[col[COL_OUTCOME]], c->outcome, r));
