@@ -30,6 +30,51 @@ for f in "$ex"/*.json; do
   json_check "$WORK/ex-$n.json" "j['format'] == 'sirtkit-response-result/1' and len(j['recist_1_1']['time_points']) >= 2" "example $n: JSON result"
 done
 
+# 2b. Automatic selection (crc example): targets L1 48, L2 31 (liver), P1 12 (lung), N1 17
+# (node) → 108 mm; L3 would be a 3rd liver target, N2 (12 mm) is not measurable. At
+# 3.5 months L2 is not evaluated → NE with L2 named.
+c="$WORK/ex-crc-liver-mets-auto.json"
+json_check "$c" "[l['kind'] for l in j['lesions']] == ['target','target','non_target','target','target','non_target','non_target']" "auto selection: L1 L2 P1 N1 targets"
+json_check "$c" "j['recist_1_1']['time_points'][0]['sum_mm'] == 108" "auto baseline sum 108 mm"
+json_check "$c" "j['recist_1_1']['time_points'][2]['overall'] == 'NE' and 'L2' in j['recist_1_1']['time_points'][2]['note'] and j['recist_1_1']['time_points'][2]['sum_mm'] is None" "missing L2: NE, named, no sum"
+json_check "$c" "j['recist_1_1']['time_points'][3]['overall'] == 'PR' and j['recist_1_1']['best_overall_response']['response'] == 'SD'" "last PR unconfirmed: best SD"
+
+# 2c. Independent recomputation of every complete sum and change from the input files.
+for f in "$ex"/*.json; do
+  n=$(basename "$f" .json)
+  out=$("$PYTHON" - "$f" "$WORK/ex-$n.json" <<'PY'
+import json, sys
+inp, res = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+kinds = {l['id']: l['kind'] for l in res['lesions']}
+nodal = {l['id']: l.get('nodal', False) for l in inp['lesions']}
+def diam(m, lid, crit):
+    if crit == 'mrecist':
+        return m.get('viable_diameter_mm', 0.0 if m.get('longest_diameter_mm') == 0 else None)
+    return m.get('short_axis_mm' if nodal[lid] else 'longest_diameter_mm')
+bad = 0
+for crit in ('recist_1_1', 'mrecist'):
+    if not res[crit]['evaluated']:
+        continue
+    sums = []
+    for tp in inp['time_points']:
+        ds = [diam(tp['lesions'].get(i, {}), i, crit) for i, k in kinds.items() if k == 'target']
+        sums.append(None if any(d is None for d in ds) else sum(ds))
+    for t, row in enumerate(res[crit]['time_points']):
+        if sums[t] is None:
+            bad += row['sum_mm'] is not None
+            continue
+        bad += abs(row['sum_mm'] - sums[t]) > 1e-9
+        if t > 0:
+            # 1e-9 relative: the same double arithmetic, only the order of the sum differs.
+            bad += abs(row['change_from_baseline_pct'] - 100 * (sums[t] - sums[0]) / sums[0]) > 1e-9
+            nadir = min(s for s in sums[:t] if s is not None)
+            bad += abs(row['change_from_nadir_mm'] - (sums[t] - nadir)) > 1e-9
+print(bad)
+PY
+) || out=error
+  [ "$out" = 0 ] && pass "example $n: sums and changes recomputed in Python agree" || fail "example $n: $out disagreements"
+done
+
 # 3. Command-line options override the file.
 run_sirt nomr response "$ex/hcc-sirt.json" --no-mrecist --json "$WORK/nomr.json" --quiet
 expect_rc 0 "--no-mrecist"
