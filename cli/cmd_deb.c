@@ -255,6 +255,17 @@ static sirt_status find_product(const sirt_deb_products *p, const char *id, cons
                           field, id, ids);
 }
 
+/* Put "<file>: " before a library message that does not name the file yet. */
+static void prefix_file(sirt_error *err, const char *file)
+{
+    size_t n = strlen(file);
+    if (err->status == SIRT_OK || (strncmp(err->message, file, n) == 0 && err->message[n] == ':'))
+        return;
+    char msg[sizeof err->message];
+    snprintf(msg, sizeof msg, "%.200s: %.430s", file, err->message);
+    snprintf(err->message, sizeof err->message, "%s", msg);
+}
+
 /* ---- products ----------------------------------------------------------------------------- */
 
 static int run_products(const deb_args *a)
@@ -739,8 +750,11 @@ static int run_fit(const deb_args *a)
     }
     rc = SIRT_EXIT_OK;
 done:
-    if (err.status != SIRT_OK)
+    if (err.status != SIRT_OK) {
+        if (strncmp(err.field, "--", 2) != 0)
+            prefix_file(&err, a->file);
         rc = sirt_cli_fail(&err);
+    }
     cJSON_Delete(o);
     sirt_deb_products_free(products);
     sirt_deb_input_free(in);
@@ -905,8 +919,10 @@ static int run_pk(const deb_args *a)
     }
     rc = SIRT_EXIT_OK;
 done:
-    if (err.status != SIRT_OK)
+    if (err.status != SIRT_OK) {
+        prefix_file(&err, a->file);
         rc = sirt_cli_fail(&err);
+    }
     cJSON_Delete(o);
     sirt_deb_pk_result_free(pk);
     sirt_deb_input_free(in);
