@@ -83,8 +83,13 @@ void sirt_cohort_options_default(sirt_cohort_options *opt);
  * that side (profile likelihood that does not close) and NaN when not computed. */
 typedef struct sirt_cohort_dose {
     double value_gy, lo_gy, hi_gy;
-    double delta_lo_gy, delta_hi_gy; /* delta-method interval, always reported */
+    double delta_lo_gy, delta_hi_gy; /* delta-method interval */
     int extrapolated;                /* value outside the observed dose range */
+    /* 1 when the fitted curve reaches the probability only at a negative dose or more
+     * than one data range beyond the observed doses (a slope near 0): value_gy and the
+     * delta interval are then NaN, and raw_value_gy keeps the formula's number. */
+    int undetermined;
+    double raw_value_gy;
 } sirt_cohort_dose;
 
 typedef struct sirt_cohort_result {

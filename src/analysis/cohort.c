@@ -258,11 +258,20 @@ done:
 static void dose_summary(sirt_cohort_dose *d, sirt_cohort_model m, double x, double se_x,
                          double z, double dmin, double dmax)
 {
-    d->value_gy = to_dose(m, x);
+    d->raw_value_gy = to_dose(m, x);
+    d->value_gy = d->raw_value_gy;
     d->delta_lo_gy = to_dose(m, x - z * se_x);
     d->delta_hi_gy = to_dose(m, x + z * se_x);
     d->lo_gy = d->hi_gy = NAN;
     d->extrapolated = !(d->value_gy >= dmin && d->value_gy <= dmax);
+    /* Far outside the data (in x, beyond one x range) or at a negative dose, the number
+     * says only that the curve is nearly flat: report it as not determined rather than
+     * as a dose (e.g. D80 = −6e17 Gy for a slope of 1e-19 /Gy). */
+    const double x0 = to_x(m, dmin), x1 = to_x(m, dmax), span = x1 - x0;
+    if (!(x >= x0 - span && x <= x1 + span) || !(d->raw_value_gy >= 0.0)) {
+        d->undetermined = 1;
+        d->value_gy = d->delta_lo_gy = d->delta_hi_gy = NAN;
+    }
 }
 
 static sirt_status analyse(const sirt_cohort *c, const double *x, const int *y, size_t *order,
@@ -366,6 +375,17 @@ static sirt_status add_warnings(const sirt_cohort *c, sirt_cohort_result *r, sir
     }
     const sirt_cohort_dose *d[2] = {&r->d50, &r->d80};
     for (int k = 0; k < 2; k++) {
+        if (d[k]->undetermined) {
+            snprintf(msg, sizeof msg,
+                     "D%d is not determined: the fitted curve reaches %d %% only at %.4g Gy, "
+                     "%s the observed doses (%.4g-%.4g Gy); the slope is too close to 0",
+                     k ? 80 : 50, k ? 80 : 50, d[k]->raw_value_gy,
+                     d[k]->raw_value_gy < 0.0 ? "a negative dose, far below" : "far outside",
+                     r->dose_min_gy, r->dose_max_gy);
+            TRY(warn(r, k ? "cohort_d80_undetermined" : "cohort_d50_undetermined",
+                     SIRT_SEVERITY_WARNING, d[k]->raw_value_gy, NAN, "Gy", msg, err));
+            continue;
+        }
         if (!d[k]->extrapolated)
             continue;
         snprintf(msg, sizeof msg,

@@ -44,6 +44,8 @@ static void add_dose(cJSON *o, const char *key, const sirt_cohort_dose *d)
     add_num(x, "delta_ci_lo_gy", d->delta_lo_gy);
     add_num(x, "delta_ci_hi_gy", d->delta_hi_gy);
     cJSON_AddBoolToObject(x, "extrapolated", d->extrapolated);
+    cJSON_AddBoolToObject(x, "undetermined", d->undetermined);
+    add_num(x, "raw_dose_gy", d->raw_value_gy);
 }
 
 sirt_status sirt_cohort_to_json(const sirt_cohort *c, const sirt_cohort_result *r,
@@ -200,12 +202,18 @@ sirt_status sirt_cohort_print(FILE *fp, const sirt_cohort *c, const sirt_cohort_
             r->se_b1);
     fprintf(fp, "  gamma50            %.4g\n", r->gamma50);
     fprintf(fp, "  likelihood ratio   p = %.3g (dose effect vs none)\n", r->lr_p_value);
-    fprintf(fp, "  D50                %.4g Gy, %g %% CI %s (%s)%s\n", r->d50.value_gy, pct, ci50,
-            method, r->d50.extrapolated ? " [extrapolated]" : "");
-    fprintf(fp, "                     delta method: %s\n", d50);
-    fprintf(fp, "  D80                %.4g Gy, %g %% CI %s (%s)%s\n", r->d80.value_gy, pct, ci80,
-            method, r->d80.extrapolated ? " [extrapolated]" : "");
-    fprintf(fp, "                     delta method: %s\n", d80);
+    const sirt_cohort_dose *dd[2] = {&r->d50, &r->d80};
+    const char *cis[2] = {ci50, ci80}, *deltas[2] = {d50, d80};
+    for (int k = 0; k < 2; k++) {
+        if (dd[k]->undetermined) {
+            fprintf(fp, "  D%d                not determined (see the warning)\n", k ? 80 : 50);
+            continue;
+        }
+        fprintf(fp, "  D%d                %.4g Gy, %g %% CI %s (%s)%s\n", k ? 80 : 50,
+                dd[k]->value_gy, pct, cis[k], method,
+                dd[k]->extrapolated ? " [extrapolated]" : "");
+        fprintf(fp, "                     delta method: %s\n", deltas[k]);
+    }
     fprintf(fp, "  ROC AUC            %.4f (Mann-Whitney, ties count 1/2)", r->auc);
     if (isfinite(r->auc_lo))
         fprintf(fp, ", %g %% CI %.3f to %.3f", pct, r->auc_lo, r->auc_hi);

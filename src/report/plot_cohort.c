@@ -61,6 +61,25 @@ static void fmt_num(char *buf, size_t size, double v)
     snprintf(buf, size, "%.4g", v);
 }
 
+/* "[lo, hi]" with an open side shown as such; "" when there is no interval. */
+static void fmt_ci(char *buf, size_t size, double lo, double hi)
+{
+    char a[24], b[24];
+    if (isnan(lo) || isnan(hi)) {
+        snprintf(buf, size, "(no CI)");
+        return;
+    }
+    if (isinf(lo))
+        snprintf(a, sizeof a, "open");
+    else
+        snprintf(a, sizeof a, "%.4g", lo);
+    if (isinf(hi))
+        snprintf(b, sizeof b, "open");
+    else
+        snprintf(b, sizeof b, "%.4g", hi);
+    snprintf(buf, size, "[%s, %s]", a, b);
+}
+
 static void draw_axes(cairo_t *cr, const frame *f, const char *xlabel, const char *ylabel)
 {
     char buf[48];
@@ -272,11 +291,16 @@ static void draw(cairo_t *cr, const sirt_cohort *c, const sirt_cohort_result *r,
     /* Legend, lower right inside the plot */
     cairo_set_font_size(cr, 13);
     const double lx = f.right - 12, ly = py(&f, 0.42);
-    char lines[4][128];
-    snprintf(lines[0], sizeof lines[0], "D50 = %.4g Gy [%.4g, %.4g]", r->d50.value_gy,
-             r->d50.lo_gy, r->d50.hi_gy);
-    snprintf(lines[1], sizeof lines[1], "D80 = %.4g Gy [%.4g, %.4g]", r->d80.value_gy,
-             r->d80.lo_gy, r->d80.hi_gy);
+    char lines[4][128], ci[2][64];
+    fmt_ci(ci[0], sizeof ci[0], r->d50.lo_gy, r->d50.hi_gy);
+    fmt_ci(ci[1], sizeof ci[1], r->d80.lo_gy, r->d80.hi_gy);
+    for (int k = 0; k < 2; k++) {
+        const sirt_cohort_dose *d = k ? &r->d80 : &r->d50;
+        if (d->undetermined)
+            snprintf(lines[k], sizeof lines[k], "D%d not determined (slope near 0)", k ? 80 : 50);
+        else
+            snprintf(lines[k], sizeof lines[k], "D%d = %.4g Gy %s", k ? 80 : 50, d->value_gy, ci[k]);
+    }
     snprintf(lines[2], sizeof lines[2], "%g %% CI: %s", 100.0 * r->options.ci_level,
              r->options.ci == SIRT_COHORT_CI_DELTA     ? "delta method"
              : r->options.ci == SIRT_COHORT_CI_PROFILE ? "profile likelihood"

@@ -291,6 +291,12 @@ static void profile_open(void)
         check_true(isinf(r->d50.lo_gy) || isinf(r->d50.hi_gy), "weak: profile CI open (%g, %g)",
                    r->d50.lo_gy, r->d50.hi_gy);
         check_true(has_warning(r, "cohort_no_dose_effect"), "weak: warns no dose effect");
+        /* The outcomes read backwards are 1 − y: by that symmetry the MLE slope is 0, so
+         * P = 0.8 is reached nowhere; D80 must not be reported as a dose. */
+        check_abs(r->b1, 0.0, 1e-12, "weak: slope 0 by symmetry");
+        check_true(r->d80.undetermined && isnan(r->d80.value_gy) &&
+                       has_warning(r, "cohort_d80_undetermined"),
+                   "weak: D80 not determined (formula gives %g Gy)", r->d80.raw_value_gy);
     } else {
         check_true(0, "weak: fitted");
     }
