@@ -155,8 +155,14 @@ int sirt_cmd_cohort(int argc, char **argv)
     rc = SIRT_EXIT_FAIL;
     if (sirt_cohort_read(a.path, &c, &err) != SIRT_OK)
         goto done;
-    if (sirt_cohort_analyse(c, &a.opt, &r, &err) != SIRT_OK)
+    if (sirt_cohort_analyse(c, &a.opt, &r, &err) != SIRT_OK) {
+        /* The library does not know the file; name it as the reader does. */
+        char msg[sizeof err.message + 256];
+        int len = snprintf(msg, sizeof msg, "%s: %s", a.path, err.message);
+        if (len > 0 && (size_t)len < sizeof err.message)
+            memcpy(err.message, msg, (size_t)len + 1);
         goto done;
+    }
     /* Everything is computed before anything is written, so an error leaves no file. */
     if (a.json_path && sirt_cohort_to_json(c, r, a.path, &json, &err) != SIRT_OK)
         goto done;

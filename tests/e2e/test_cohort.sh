@@ -237,12 +237,25 @@ ls "$WORK"/*.tmp.* >/dev/null 2>&1 && fail "temporary files left" || pass "no te
 printf 'patient_id,dose_gy,outcome\nP1,0,0\nP2,50,1\nP3,80,0\nP4,120,1\n' >"$WORK/zero.csv"
 run_sirt zero cohort "$WORK/zero.csv" --model log-dose --json "$WORK/zero.json"
 expect_rc 1 "log-dose with a 0 Gy record refused"
-expect_grep "$WORK/zero.err" "line 2: dose_gy = 0 Gy cannot be used with the log-dose model" "log-dose error names the line"
+expect_grep "$WORK/zero.err" "zero.csv: line 2: dose_gy = 0 Gy cannot be used with the log-dose model" "log-dose error names the file and line"
 [ ! -e "$WORK/zero.json" ] && pass "no JSON after a failed fit" || fail "JSON left after a failed fit"
 run_sirt zero-dose cohort "$WORK/zero.csv" --quiet
 expect_rc 0 "the same file is fine with the dose model"
 
-# 9. Usage errors exit 2.
+# 9. The examples run, and the CSV example gives the JSON example's numbers.
+for f in lesions.json lesions.csv toxicity.json; do
+  run_sirt "ex-$f" cohort "$SIRT_SOURCE_DIR/examples/cohort/$f" --json "$WORK/ex-$f.out.json" --quiet
+  expect_rc 0 "example $f"
+done
+json_check "$WORK/ex-lesions.json.out.json" "abs(j['d50']['dose_gy'] - 292.9) < 0.05 and j['ci']['method'] == 'cluster-bootstrap'" \
+    "lesions.json: D50 = 292.9 Gy as in docs/cli/cohort.md"
+"$PYTHON" - "$WORK/ex-lesions.json.out.json" "$WORK/ex-lesions.csv.out.json" <<'PY' && pass "lesions.csv = lesions.json" || fail "lesions.csv and lesions.json differ"
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+assert a["fit"] == b["fit"] and a["d50"] == b["d50"] and a["d80"] == b["d80"] and a["roc"] == b["roc"]
+PY
+
+# 10. Usage errors exit 2.
 run_sirt u1 cohort;                                   expect_rc 2 "no file"
 run_sirt u2 cohort "$WORK/cohort.json" --model logit; expect_rc 2 "unknown model"
 run_sirt u3 cohort "$WORK/cohort.json" --bootstrap 5; expect_rc 2 "too few bootstrap replicates"
