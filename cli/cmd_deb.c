@@ -496,6 +496,14 @@ static cJSON *fit_json(const sirt_deb_fit_result *res, const sirt_deb_fit_option
     return j;
 }
 
+/* printf width for `text` to take `cols` columns: UTF-8 continuation bytes take none. */
+static int width(const char *text, int cols)
+{
+    for (const unsigned char *c = (const unsigned char *)text; *c; c++)
+        cols += (*c & 0xC0) == 0x80;
+    return cols;
+}
+
 static void print_fit(const sirt_deb_fit_result *res, const sirt_deb_fit_options *o, int color)
 {
     printf("%sRelease fit%s: %zu points (%zu with F <= %g)%s; best by %s: %s\n", bold(color),
@@ -503,8 +511,8 @@ static void print_fit(const sirt_deb_fit_result *res, const sirt_deb_fit_options
            res->weighted ? ", weighted by 1/SD^2" : "",
            res->criterion == SIRT_DEB_AICC ? "AICc" : "AIC",
            res->best >= 0 ? sirt_deb_model_str((sirt_deb_model)res->best) : "none");
-    printf("  %-12s %4s  %-38s %8s %9s %9s\n", "model", "n", "parameters (± SE)", "R2", "AIC",
-           "AICc");
+    printf("  %-12s %4s  %-*s %8s %9s %9s\n", "model", "n", width("parameters (± SE)", 50),
+           "parameters (± SE)", "R2", "AIC", "AICc");
     for (int m = 0; m < SIRT_DEB_MODEL_COUNT; m++) {
         const sirt_deb_fit *f = &res->fits[m];
         if (!f->requested)
@@ -523,10 +531,11 @@ static void print_fit(const sirt_deb_fit_result *res, const sirt_deb_fit_options
                              f->release.params[j], f->se[j], u[0] ? " " : "", u);
             used += w > 0 ? (size_t)w : 0;
         }
-        printf("  %s%-12s%s %4zu  %-50s %8.5f %9.2f %9.2f%s%s\n",
+        printf("  %s%-12s%s %4zu  %-*s %8.5f %9.2f %9.2f%s%s\n",
                m == res->best ? bold(color) : "", sirt_deb_model_str((sirt_deb_model)m),
-               m == res->best ? plain(color) : "", f->n_points, params, f->r2, f->aic, f->aicc,
-               f->comparable ? "" : "  (other points: not compared)", m == res->best ? "  best" : "");
+               m == res->best ? plain(color) : "", f->n_points, width(params, 50), params, f->r2,
+               f->aic, f->aicc, f->comparable ? "" : "  (other points: not compared)",
+               m == res->best ? "  best" : "");
         if (f->mechanism[0])
             printf("  %-12s       %s\n", "", f->mechanism);
     }
