@@ -15,6 +15,7 @@
 #include "sirt/deb.h"
 #include "sirt/response.h"
 #include "sirt/cohort.h"
+#include "sirt/plot.h"
 
 #ifdef __cplusplus
 extern "C" {
