@@ -737,6 +737,11 @@ static int run_fit(const deb_args *a)
         sirt_deb_fit_release(in->data, &opt, &res, &err) != SIRT_OK ||
         setup_prediction(a, in, &products, &pr, &err) != SIRT_OK)
         goto done;
+    if (pr.on && res.best < 0) {
+        sirt_error_set(&err, SIRT_EINVAL, "$.fit.models",
+                       "no best model to predict the release with (none comparable)");
+        goto done;
+    }
     if (pr.on) {
         pr.release = res.fits[res.best].release;
         if (product_volume(&pr, &beads_ml, &vials, &err) != SIRT_OK)

@@ -213,7 +213,7 @@ typedef struct sirt_deb_fit {
 typedef struct sirt_deb_fit_result {
     sirt_deb_fit fits[SIRT_DEB_MODEL_COUNT]; /* indexed by sirt_deb_model */
     int best;                      /* model with the lowest criterion among comparable fits, −1 */
-    sirt_deb_criterion criterion;
+    sirt_deb_criterion criterion;  /* used: AICc falls back to AIC when n <= k + 1 for all */
     size_t n_points;               /* all points */
     size_t n_restricted;           /* points with F ≤ restrict_fraction */
     int weighted;

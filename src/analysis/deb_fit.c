@@ -448,15 +448,21 @@ sirt_status sirt_deb_fit_release(const sirt_deb_release_data *d, const sirt_deb_
     for (int m = 0; m < SIRT_DEB_MODEL_COUNT; m++)
         if (out->fits[m].fitted && out->fits[m].n_points > n_cmp)
             n_cmp = out->fits[m].n_points;
-    double best = INFINITY;
-    for (int m = 0; m < SIRT_DEB_MODEL_COUNT; m++) {
-        sirt_deb_fit *f = &out->fits[m];
-        f->comparable = f->fitted && f->n_points == n_cmp;
-        double v = o.criterion == SIRT_DEB_AICC ? f->aicc : f->aic;
-        if (f->comparable && sirt_finite(v) && v < best) {
-            best = v;
-            out->best = m;
+    for (int m = 0; m < SIRT_DEB_MODEL_COUNT; m++)
+        out->fits[m].comparable = out->fits[m].fitted && out->fits[m].n_points == n_cmp;
+    /* AICc is undefined for n <= k + 1; then AIC decides (it is always finite). */
+    for (int pass = o.criterion == SIRT_DEB_AICC ? 0 : 1; pass < 2 && out->best < 0; pass++) {
+        double best = INFINITY;
+        for (int m = 0; m < SIRT_DEB_MODEL_COUNT; m++) {
+            const sirt_deb_fit *f = &out->fits[m];
+            double v = pass == 0 ? f->aicc : f->aic;
+            if (f->comparable && sirt_finite(v) && v < best) {
+                best = v;
+                out->best = m;
+            }
         }
+        if (out->best >= 0 && pass == 1)
+            out->criterion = SIRT_DEB_AIC;
     }
 done:
     free(t);

@@ -239,6 +239,14 @@ expect_rc 1 "unknown --model"
 expect_grep "$WORK/badm.err" '--model: "hixson" is not a release model' "unknown model named"
 [ ! -e "$WORK/badm.json" ] && pass "no output left (unknown model)" || fail "output left (unknown model)"
 
+# ---- the examples run as documented (examples/deb/README.md) -------------------------------
+EX="$SIRT_SOURCE_DIR/examples/deb"
+run_sirt ex1 deb fit "$EX/release.csv" --model all --dose-mg 75 --product dc_bead
+expect_rc 0 "example: fit CSV with a prediction"
+run_sirt ex2 deb pk "$EX/release-pk.json" --json "$WORK/ex2.json"
+expect_rc 0 "example: pk"
+json_check "$WORK/ex2.json" "j['release']['model'] == 'weibull' and j['local']['cmax_ng_per_ml'] > 0" "example PK uses the Weibull fit"
+
 # ---- bad inputs: exit 1, the field named, no output file left -----------------------------
 while IFS=$'\t' read -r file sub extra want; do
   case "$file" in ''|'#'*) continue ;; esac
