@@ -31,6 +31,8 @@ int sirt_cmd_design(int argc, char **argv);
 void sirt_cmd_design_help(FILE *fp);
 int sirt_cmd_deb(int argc, char **argv);
 void sirt_cmd_deb_help(FILE *fp);
+int sirt_cmd_db(int argc, char **argv);
+void sirt_cmd_db_help(FILE *fp);
 
 /* Print "sirt: error: <message>" to stderr and return SIRT_EXIT_FAIL. */
 int sirt_cli_fail(const sirt_error *err);

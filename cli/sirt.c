@@ -20,6 +20,8 @@ static const sirt_command commands[] = {
      sirt_cmd_response, sirt_cmd_response_help},
     {"cohort", "dose-response across a cohort: logistic fit, D50/D80, ROC, plot",
      sirt_cmd_cohort, sirt_cmd_cohort_help},
+    {"db", "records: patients, plans, treatments, cumulative doses, audit trail",
+     sirt_cmd_db, sirt_cmd_db_help},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

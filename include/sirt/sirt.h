@@ -16,6 +16,7 @@
 #include "sirt/response.h"
 #include "sirt/cohort.h"
 #include "sirt/plot.h"
+#include "sirt/store.h"
 
 #ifdef __cplusplus
 extern "C" {
