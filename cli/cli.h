@@ -34,6 +34,11 @@ void sirt_cmd_deb_help(FILE *fp);
 int sirt_cmd_db(int argc, char **argv);
 void sirt_cmd_db_help(FILE *fp);
 
+/* Write `root` as a JSON file (cli_json.c): formatted, newline-terminated, atomically;
+ * non-finite numbers are null (core/json_write.h). A NULL root gives SIRT_ENOMEM. */
+struct cJSON;
+sirt_status sirt_cli_write_json(const char *path, const struct cJSON *root, sirt_error *err);
+
 /* Print "sirt: error: <message>" to stderr and return SIRT_EXIT_FAIL. */
 int sirt_cli_fail(const sirt_error *err);
 /* Print a usage error for `command` and return SIRT_EXIT_USAGE. */

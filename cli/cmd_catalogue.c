@@ -8,6 +8,7 @@
 #include <cJSON.h>
 
 #include "cli.h"
+#include "core/json_write.h"
 
 #define VERIFY_MARK "(verify against primary source)"
 #define MAX_USER_FILES 16
@@ -243,7 +244,7 @@ static int add_q(cJSON *obj, const char *key, const sirt_quantity *q, const char
     if (isnan(q->value))
         return 1;
     cJSON *o = cJSON_AddObjectToObject(obj, key);
-    return o && cJSON_AddNumberToObject(o, "value", q->value) &&
+    return o && sirt__json_add_number(o, "value", q->value) &&
            cJSON_AddStringToObject(o, "unit", unit) &&
            cJSON_AddStringToObject(o, "source", q->source);
 }
@@ -266,8 +267,8 @@ static cJSON *nuclide_json(const sirt_nuclide *n)
         ok = lines != NULL;
         for (size_t i = 0; ok && i < n->n_gamma_lines; i++) {
             cJSON *l = cJSON_CreateObject();
-            ok = l && cJSON_AddNumberToObject(l, "energy_kev", n->gamma_lines[i].energy_kev) &&
-                 cJSON_AddNumberToObject(l, "yield_per_decay", n->gamma_lines[i].yield_per_decay);
+            ok = l && sirt__json_add_number(l, "energy_kev", n->gamma_lines[i].energy_kev) &&
+                 sirt__json_add_number(l, "yield_per_decay", n->gamma_lines[i].yield_per_decay);
             if (l)
                 cJSON_AddItemToArray(lines, l);
         }
@@ -311,9 +312,9 @@ static cJSON *product_json(const sirt_product *p)
         }
         ok = ok && cJSON_AddStringToObject(ds, "unit", "GBq");
         if (ok && !isnan(p->custom_min_gbq))
-            ok = cJSON_AddNumberToObject(ds, "custom_min", p->custom_min_gbq) &&
-                 cJSON_AddNumberToObject(ds, "custom_max", p->custom_max_gbq) &&
-                 cJSON_AddNumberToObject(ds, "custom_step", p->custom_step_gbq);
+            ok = sirt__json_add_number(ds, "custom_min", p->custom_min_gbq) &&
+                 sirt__json_add_number(ds, "custom_max", p->custom_max_gbq) &&
+                 sirt__json_add_number(ds, "custom_step", p->custom_step_gbq);
         ok = ok && cJSON_AddStringToObject(ds, "source", p->dose_sizes_source);
     }
     cJSON *cal = ok ? cJSON_AddObjectToObject(o, "calibration") : NULL;
@@ -322,7 +323,7 @@ static cJSON *product_json(const sirt_product *p)
     if (ok && p->calibration == SIRT_CAL_WEEKLY)
         ok = cJSON_AddStringToObject(cal, "weekday",
                                      weekday_names[(unsigned)p->calibration_weekday % 7]) &&
-             cJSON_AddNumberToObject(cal, "hour", p->calibration_hour) &&
+             sirt__json_add_number(cal, "hour", p->calibration_hour) &&
              cJSON_AddStringToObject(cal, "time_zone", p->calibration_tz);
     ok = ok && cJSON_AddStringToObject(cal, "source", p->calibration_source) &&
          add_q(o, "use_window_h", &p->use_window_h, "h");
@@ -335,14 +336,14 @@ static cJSON *product_json(const sirt_product *p)
 
 static int print_json(cJSON *root)
 {
-    char *text = root ? cJSON_Print(root) : NULL;
+    sirt_error err = {0};
+    char *text = NULL;
+    sirt_status st = sirt__json_print(root, &text, NULL, &err);
     cJSON_Delete(root);
-    if (!text) {
-        fprintf(stderr, "sirt: error: out of memory writing JSON\n");
-        return SIRT_EXIT_FAIL;
-    }
-    printf("%s\n", text);
-    cJSON_free(text);
+    if (st != SIRT_OK)
+        return sirt_cli_fail(&err);
+    fputs(text, stdout);
+    free(text);
     return SIRT_EXIT_OK;
 }
 

@@ -11,6 +11,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "cli.h"
+#include "core/json_write.h"
 
 void sirt_cmd_deb_help(FILE *fp)
 {
@@ -186,15 +187,6 @@ static int parse_args(int argc, char **argv, deb_args *a, sirt_error *err)
 
 /* ---- Output helpers ----------------------------------------------------------------------- */
 
-/* JSON has no NaN or infinity: they become null ("not applicable" or "unbounded"). */
-static void add_num(cJSON *o, const char *key, double v)
-{
-    if (isfinite(v))
-        cJSON_AddNumberToObject(o, key, v);
-    else
-        cJSON_AddNullToObject(o, key);
-}
-
 static cJSON *num_array(const double *v, size_t n)
 {
     cJSON *a = cJSON_CreateArray();
@@ -223,18 +215,6 @@ static const char *fmt(char *buf, size_t size, double v, const char *unit)
     else
         snprintf(buf, size, "%.4g%s%s", v, unit[0] ? " " : "", unit);
     return buf;
-}
-
-static sirt_status write_json(const char *path, cJSON *o, sirt_error *err)
-{
-    char *text = o ? cJSON_Print(o) : NULL;
-    if (!text)
-        return sirt_error_set(err, SIRT_ENOMEM, "json", "out of memory writing JSON");
-    size_t len = strlen(text);
-    text[len] = '\n'; /* replace the NUL: the file ends with a newline */
-    sirt_status st = sirt_write_file_atomic(path, text, len + 1, err);
-    free(text);
-    return st;
 }
 
 static sirt_status load_products(const deb_args *a, sirt_deb_products **out, sirt_error *err)
@@ -288,7 +268,7 @@ static int run_products(const deb_args *a)
             cJSON_AddStringToObject(e, "manufacturer", d->manufacturer);
             cJSON_AddStringToObject(e, "material", d->material);
             cJSON_AddStringToObject(e, "sizes_um", d->sizes_um);
-            add_num(e, "vial_beads_ml", d->vial_beads_ml);
+            sirt__json_add_number(e, "vial_beads_ml", d->vial_beads_ml);
             cJSON *ls = cJSON_AddArrayToObject(e, "loadings");
             for (size_t j = 0; j < d->n_loadings; j++) {
                 const sirt_deb_loading *l = &d->loadings[j];
@@ -296,13 +276,13 @@ static int run_products(const deb_args *a)
                 cJSON_AddItemToArray(ls, x);
                 cJSON_AddStringToObject(x, "drug", l->drug);
                 cJSON_AddStringToObject(x, "unit", l->basis ? "mg/vial" : "mg/mL");
-                add_num(x, "typical", l->typical);
-                add_num(x, "max", l->max);
+                sirt__json_add_number(x, "typical", l->typical);
+                sirt__json_add_number(x, "max", l->max);
                 cJSON_AddBoolToObject(x, "verify", l->verify);
             }
             cJSON_AddStringToObject(e, "source", d->source);
         }
-        if (write_json(a->json_path, o, &err) != SIRT_OK)
+        if (sirt_cli_write_json(a->json_path, o, &err) != SIRT_OK)
             goto done;
     }
     if (!a->quiet) {
@@ -381,21 +361,21 @@ static int run_load(const deb_args *a)
         if (in.product)
             cJSON_AddStringToObject(o, "product", in.product->id);
         cJSON_AddStringToObject(o, "drug", drug);
-        add_num(o, "loading_mg_per_ml", r.loading_mg_per_ml);
+        sirt__json_add_number(o, "loading_mg_per_ml", r.loading_mg_per_ml);
         cJSON_AddStringToObject(o, "loading_origin", r.loading_origin);
-        add_num(o, "product_max_mg_per_ml", r.product_max_mg_per_ml);
+        sirt__json_add_number(o, "product_max_mg_per_ml", r.product_max_mg_per_ml);
         cJSON_AddBoolToObject(o, "loading_above_product_max", r.loading_above_product_max);
-        add_num(o, "efficiency_fraction", r.efficiency_fraction);
-        add_num(o, "vial_beads_ml", r.vial_beads_ml);
-        add_num(o, "dose_per_vial_mg", r.dose_per_vial_mg);
-        add_num(o, "dose_mg", r.dose_mg);
-        add_num(o, "max_dose_mg", r.max_dose_mg);
-        add_num(o, "beads_needed_ml", r.beads_needed_ml);
-        cJSON_AddNumberToObject(o, "vials", r.vials);
-        add_num(o, "drug_in_vials_mg", r.drug_in_vials_mg);
-        add_num(o, "dose_fraction_of_max", r.dose_fraction_of_max);
+        sirt__json_add_number(o, "efficiency_fraction", r.efficiency_fraction);
+        sirt__json_add_number(o, "vial_beads_ml", r.vial_beads_ml);
+        sirt__json_add_number(o, "dose_per_vial_mg", r.dose_per_vial_mg);
+        sirt__json_add_number(o, "dose_mg", r.dose_mg);
+        sirt__json_add_number(o, "max_dose_mg", r.max_dose_mg);
+        sirt__json_add_number(o, "beads_needed_ml", r.beads_needed_ml);
+        sirt__json_add_number(o, "vials", r.vials);
+        sirt__json_add_number(o, "drug_in_vials_mg", r.drug_in_vials_mg);
+        sirt__json_add_number(o, "dose_fraction_of_max", r.dose_fraction_of_max);
         cJSON_AddBoolToObject(o, "dose_above_max", r.dose_above_max);
-        if (write_json(a->json_path, o, &err) != SIRT_OK)
+        if (sirt_cli_write_json(a->json_path, o, &err) != SIRT_OK)
             goto done;
     }
     if (!a->quiet) {
@@ -450,22 +430,22 @@ static cJSON *release_json(const sirt_deb_release *r, const double *se)
     cJSON *ps = cJSON_AddObjectToObject(o, "parameters");
     for (size_t j = 0; j < sirt_deb_model_n_params(r->model); j++) {
         cJSON *p = cJSON_AddObjectToObject(ps, sirt_deb_model_param_name(r->model, j));
-        add_num(p, "value", r->params[j]);
+        sirt__json_add_number(p, "value", r->params[j]);
         if (se)
-            add_num(p, "se", se[j]);
+            sirt__json_add_number(p, "se", se[j]);
         cJSON_AddStringToObject(p, "unit", sirt_deb_model_param_unit(r->model, j));
     }
     if (r->model == SIRT_DEB_WEIBULL)
-        add_num(o, "lag_h", r->lag_h);
+        sirt__json_add_number(o, "lag_h", r->lag_h);
     return o;
 }
 
 static cJSON *fit_json(const sirt_deb_fit_result *res, const sirt_deb_fit_options *o)
 {
     cJSON *j = cJSON_CreateObject();
-    cJSON_AddNumberToObject(j, "n_points", (double)res->n_points);
-    cJSON_AddNumberToObject(j, "n_points_restricted", (double)res->n_restricted);
-    cJSON_AddNumberToObject(j, "restrict_fraction", o->restrict_fraction);
+    sirt__json_add_number(j, "n_points", (double)res->n_points);
+    sirt__json_add_number(j, "n_points_restricted", (double)res->n_restricted);
+    sirt__json_add_number(j, "restrict_fraction", o->restrict_fraction);
     cJSON_AddBoolToObject(j, "weighted", res->weighted);
     cJSON_AddStringToObject(j, "criterion", res->criterion == SIRT_DEB_AICC ? "aicc" : "aic");
     cJSON *ms = cJSON_AddObjectToObject(j, "models");
@@ -478,16 +458,16 @@ static cJSON *fit_json(const sirt_deb_fit_result *res, const sirt_deb_fit_option
         cJSON_AddBoolToObject(x, "fitted", f->fitted);
         if (!f->fitted)
             cJSON_AddStringToObject(x, "skipped", f->skipped);
-        cJSON_AddNumberToObject(x, "n_points", (double)f->n_points);
+        sirt__json_add_number(x, "n_points", (double)f->n_points);
         cJSON_AddBoolToObject(x, "restricted", sirt_deb_model_restricted((sirt_deb_model)m));
-        add_num(x, "rss", f->fitted ? f->rss : NAN);
-        add_num(x, "r2", f->r2);
-        add_num(x, "aic", f->aic);
-        add_num(x, "aicc", f->aicc);
+        sirt__json_add_number(x, "rss", f->fitted ? f->rss : NAN);
+        sirt__json_add_number(x, "r2", f->r2);
+        sirt__json_add_number(x, "aic", f->aic);
+        sirt__json_add_number(x, "aicc", f->aicc);
         cJSON_AddBoolToObject(x, "compared", f->comparable);
         if (f->mechanism[0])
             cJSON_AddStringToObject(x, "mechanism", f->mechanism);
-        cJSON_AddNumberToObject(x, "iterations", f->iterations);
+        sirt__json_add_number(x, "iterations", f->iterations);
     }
     if (res->best >= 0)
         cJSON_AddStringToObject(j, "best", sirt_deb_model_str((sirt_deb_model)res->best));
@@ -557,9 +537,9 @@ static cJSON *prediction_json(const prediction *pr, double beads_ml, double vial
     if (pr->product)
         cJSON_AddStringToObject(o, "product", pr->product->id);
     cJSON_AddStringToObject(o, "drug", pr->drug);
-    cJSON_AddNumberToObject(o, "dose_mg", pr->dose_mg);
-    add_num(o, "beads_ml", beads_ml);
-    add_num(o, "vials", vials);
+    sirt__json_add_number(o, "dose_mg", pr->dose_mg);
+    sirt__json_add_number(o, "beads_ml", beads_ml);
+    sirt__json_add_number(o, "vials", vials);
     size_t n = (size_t)floor(pr->t_end_h / pr->step_h * (1 + 1e-12)) + 1;
     cJSON *t = cJSON_AddArrayToObject(o, "time_h"), *f = cJSON_AddArrayToObject(o, "fraction");
     cJSON *mg = cJSON_AddArrayToObject(o, "released_mg");
@@ -754,7 +734,7 @@ static int run_fit(const deb_args *a)
         cJSON_AddItemToObject(o, "fit", fit_json(&res, &opt));
         if (pr.on)
             cJSON_AddItemToObject(o, "prediction", prediction_json(&pr, beads_ml, vials));
-        if (write_json(a->json_path, o, &err) != SIRT_OK)
+        if (sirt_cli_write_json(a->json_path, o, &err) != SIRT_OK)
             goto done;
     }
     if (!a->quiet) {
@@ -830,37 +810,37 @@ static int run_pk(const deb_args *a)
         cJSON *r = release_json(&rel, NULL);
         cJSON_AddStringToObject(r, "origin", origin);
         cJSON_AddItemToObject(o, "release", r);
-        cJSON_AddNumberToObject(o, "dose_mg", p->dose_mg);
+        sirt__json_add_number(o, "dose_mg", p->dose_mg);
         if (in->product[0])
             cJSON_AddStringToObject(o, "product", in->product);
         cJSON_AddStringToObject(o, "drug", in->drug);
         cJSON *m = cJSON_AddObjectToObject(o, "pk_model");
         cJSON_AddStringToObject(m, "model", p->model ? "two_compartment" : "one_compartment");
-        add_num(m, "v_l", p->v_l);
-        add_num(m, "k_el_per_h",
-                isfinite(p->k_el_per_h) ? p->k_el_per_h : p->cl_l_per_h / p->v_l);
-        add_num(m, "cl_l_per_h",
-                isfinite(p->k_el_per_h) ? p->k_el_per_h * p->v_l : p->cl_l_per_h);
+        sirt__json_add_number(m, "v_l", p->v_l);
+        sirt__json_add_number(m, "k_el_per_h",
+                              isfinite(p->k_el_per_h) ? p->k_el_per_h : p->cl_l_per_h / p->v_l);
+        sirt__json_add_number(m, "cl_l_per_h",
+                              isfinite(p->k_el_per_h) ? p->k_el_per_h * p->v_l : p->cl_l_per_h);
         if (p->model) {
-            add_num(m, "k12_per_h", p->k12_per_h);
-            add_num(m, "k21_per_h", p->k21_per_h);
+            sirt__json_add_number(m, "k12_per_h", p->k12_per_h);
+            sirt__json_add_number(m, "k21_per_h", p->k21_per_h);
         }
-        cJSON_AddNumberToObject(o, "cmax_ng_per_ml", pk->cmax_ng_per_ml);
-        cJSON_AddNumberToObject(o, "tmax_h", pk->tmax_h);
-        cJSON_AddNumberToObject(o, "auc_ng_h_per_ml", pk->auc_ng_h_per_ml);
-        add_num(o, "threshold_ng_per_ml", p->threshold_ng_per_ml);
-        add_num(o, "time_above_threshold_h", pk->time_above_threshold_h);
-        add_num(o, "eliminated_mg", pk->eliminated_mg);
+        sirt__json_add_number(o, "cmax_ng_per_ml", pk->cmax_ng_per_ml);
+        sirt__json_add_number(o, "tmax_h", pk->tmax_h);
+        sirt__json_add_number(o, "auc_ng_h_per_ml", pk->auc_ng_h_per_ml);
+        sirt__json_add_number(o, "threshold_ng_per_ml", p->threshold_ng_per_ml);
+        sirt__json_add_number(o, "time_above_threshold_h", pk->time_above_threshold_h);
+        sirt__json_add_number(o, "eliminated_mg", pk->eliminated_mg);
         if (p->has_local) {
             cJSON *l = cJSON_AddObjectToObject(o, "local");
-            add_num(l, "volume_ml", p->local_volume_ml);
-            add_num(l, "washout_per_h", p->local_washout_per_h);
-            add_num(l, "target_ng_per_ml", p->local_target_ng_per_ml);
-            add_num(l, "cmax_ng_per_ml", pk->local_cmax_ng_per_ml);
-            add_num(l, "tmax_h", pk->local_tmax_h);
-            add_num(l, "window_start_h", pk->local_window_start_h);
-            add_num(l, "window_end_h", pk->local_window_end_h);
-            add_num(l, "time_above_target_h", pk->local_time_above_target_h);
+            sirt__json_add_number(l, "volume_ml", p->local_volume_ml);
+            sirt__json_add_number(l, "washout_per_h", p->local_washout_per_h);
+            sirt__json_add_number(l, "target_ng_per_ml", p->local_target_ng_per_ml);
+            sirt__json_add_number(l, "cmax_ng_per_ml", pk->local_cmax_ng_per_ml);
+            sirt__json_add_number(l, "tmax_h", pk->local_tmax_h);
+            sirt__json_add_number(l, "window_start_h", pk->local_window_start_h);
+            sirt__json_add_number(l, "window_end_h", pk->local_window_end_h);
+            sirt__json_add_number(l, "time_above_target_h", pk->local_time_above_target_h);
             cJSON_AddBoolToObject(l, "above_target_at_end",
                                   isfinite(pk->local_window_end_h) &&
                                       pk->local_window_end_h >= p->t_end_h);
@@ -871,7 +851,7 @@ static int run_pk(const deb_args *a)
         cJSON_AddItemToObject(pr, "plasma_ng_per_ml", num_array(pk->plasma_ng_per_ml, pk->n));
         if (pk->local_ng_per_ml)
             cJSON_AddItemToObject(pr, "local_ng_per_ml", num_array(pk->local_ng_per_ml, pk->n));
-        if (write_json(a->json_path, o, &err) != SIRT_OK)
+        if (sirt_cli_write_json(a->json_path, o, &err) != SIRT_OK)
             goto done;
     }
     if (!a->quiet) {

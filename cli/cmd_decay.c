@@ -7,6 +7,7 @@
 #include <cJSON.h>
 
 #include "cli.h"
+#include "core/json_write.h"
 
 void sirt_cmd_decay_help(FILE *fp)
 {
@@ -113,24 +114,23 @@ int sirt_cmd_decay(int argc, char **argv)
     if (json) {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "nuclide", n->id);
-        cJSON_AddNumberToObject(o, "half_life_h", t_half_h);
+        sirt__json_add_number(o, "half_life_h", t_half_h);
         cJSON_AddStringToObject(o, "half_life_source", n->half_life_h.source);
         cJSON_AddStringToObject(o, "from", from_buf);
         cJSON_AddStringToObject(o, "to", to_buf);
-        cJSON_AddNumberToObject(o, "elapsed_h", elapsed_h);
-        cJSON_AddNumberToObject(o, "decay_factor", factor);
-        cJSON_AddNumberToObject(o, "fraction_of_decays_between", fraction);
+        sirt__json_add_number(o, "elapsed_h", elapsed_h);
+        sirt__json_add_number(o, "decay_factor", factor);
+        sirt__json_add_number(o, "fraction_of_decays_between", fraction);
         if (isfinite(activity_gbq)) {
-            cJSON_AddNumberToObject(o, "activity_from_gbq", activity_gbq);
-            cJSON_AddNumberToObject(o, "activity_to_gbq", activity_gbq * factor);
+            sirt__json_add_number(o, "activity_from_gbq", activity_gbq);
+            sirt__json_add_number(o, "activity_to_gbq", activity_gbq * factor);
         }
-        char *text = cJSON_Print(o);
+        char *text = NULL;
+        sirt_status st = sirt__json_print(o, &text, NULL, &err);
         cJSON_Delete(o);
-        if (!text) {
-            sirt_error_set(&err, SIRT_ENOMEM, "json", "out of memory");
+        if (st != SIRT_OK)
             goto done;
-        }
-        printf("%s\n", text);
+        fputs(text, stdout);
         free(text);
     } else {
         printf("%s, half-life %.4g h (%s)\n", n->id, t_half_h, n->half_life_h.source);

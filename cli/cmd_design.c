@@ -10,6 +10,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "cli.h"
+#include "core/json_write.h"
 
 void sirt_cmd_design_help(FILE *fp)
 {
@@ -182,25 +183,6 @@ static const char *fmt_bq(double bq, char *buf, size_t size)
     return buf;
 }
 
-/* Only finite numbers go into JSON (absent values are omitted, never null or NaN). */
-static void add_num(cJSON *o, const char *key, double v)
-{
-    if (isfinite(v))
-        cJSON_AddNumberToObject(o, key, v);
-}
-
-static sirt_status write_json(const char *path, cJSON *root, sirt_error *err)
-{
-    char *text = root ? cJSON_Print(root) : NULL;
-    if (!text)
-        return sirt_error_set(err, SIRT_ENOMEM, "--json", "out of memory writing JSON");
-    size_t n = strlen(text);
-    text[n] = '\n'; /* replace the NUL: the file ends with a newline */
-    sirt_status st = sirt_write_file_atomic(path, text, n + 1, err);
-    free(text);
-    return st;
-}
-
 static cJSON *provenance(const sirt_catalogue *cat, const sirt_activation_data *data)
 {
     cJSON *p = cJSON_CreateObject();
@@ -242,10 +224,10 @@ static int run_table(const design_args *a, const sirt_catalogue *cat,
     cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "format", "sirtkit-design-table/1");
     cJSON_AddItemToObject(root, "provenance", provenance(cat, data));
-    cJSON_AddNumberToObject(root, "dose_gy", o.dose_gy);
-    cJSON_AddNumberToObject(root, "mass_kg", o.mass_kg);
-    cJSON_AddNumberToObject(root, "tissue_density_g_per_ml", o.tissue_density_g_per_ml);
-    cJSON_AddNumberToObject(root, "tissue_volume_ml", t->tissue_volume_ml);
+    sirt__json_add_number(root, "dose_gy", o.dose_gy);
+    sirt__json_add_number(root, "mass_kg", o.mass_kg);
+    sirt__json_add_number(root, "tissue_density_g_per_ml", o.tissue_density_g_per_ml);
+    sirt__json_add_number(root, "tissue_volume_ml", t->tissue_volume_ml);
     cJSON *rows = cJSON_AddArrayToObject(root, "products");
     for (size_t i = 0; i < t->n_rows; i++) {
         const sirt_design_row *r = &t->rows[i];
@@ -261,17 +243,17 @@ static int run_table(const design_args *a, const sirt_catalogue *cat,
         cJSON_AddStringToObject(j, "name", r->name);
         cJSON_AddStringToObject(j, "nuclide", r->nuclide);
         cJSON_AddStringToObject(j, "matrix", sirt_matrix_str(r->matrix));
-        add_num(j, "half_life_h", r->half_life_h);
-        add_num(j, "csda_range_max_mm", r->csda_range_max_mm);
-        add_num(j, "csda_range_mean_mm", r->csda_range_mean_mm);
-        add_num(j, "sphere_diameter_um", r->diameter_um);
-        add_num(j, "sphere_density_g_per_ml", r->density_g_per_ml);
-        add_num(j, "activity_per_sphere_bq", r->activity_per_sphere_bq);
-        add_num(j, "dose_factor_j_per_gbq", r->dose_factor_j_per_gbq);
-        add_num(j, "activity_gbq", r->activity_gbq);
-        add_num(j, "spheres", r->spheres);
-        add_num(j, "spheres_per_ml", r->spheres_per_ml);
-        add_num(j, "sphere_volume_fraction", r->sphere_volume_fraction);
+        sirt__json_add_number(j, "half_life_h", r->half_life_h);
+        sirt__json_add_number(j, "csda_range_max_mm", r->csda_range_max_mm);
+        sirt__json_add_number(j, "csda_range_mean_mm", r->csda_range_mean_mm);
+        sirt__json_add_number(j, "sphere_diameter_um", r->diameter_um);
+        sirt__json_add_number(j, "sphere_density_g_per_ml", r->density_g_per_ml);
+        sirt__json_add_number(j, "activity_per_sphere_bq", r->activity_per_sphere_bq);
+        sirt__json_add_number(j, "dose_factor_j_per_gbq", r->dose_factor_j_per_gbq);
+        sirt__json_add_number(j, "activity_gbq", r->activity_gbq);
+        sirt__json_add_number(j, "spheres", r->spheres);
+        sirt__json_add_number(j, "spheres_per_ml", r->spheres_per_ml);
+        sirt__json_add_number(j, "sphere_volume_fraction", r->sphere_volume_fraction);
         cJSON *im = cJSON_AddArrayToObject(j, "imaging");
         if (r->imaging & SIRT_IMAGING_PET)
             cJSON_AddItemToArray(im, cJSON_CreateString("PET"));
@@ -281,7 +263,7 @@ static int run_table(const design_args *a, const sirt_catalogue *cat,
             cJSON_AddItemToArray(im, cJSON_CreateString("bremsstrahlung SPECT"));
         if (r->imaging & SIRT_IMAGING_MRI)
             cJSON_AddItemToArray(im, cJSON_CreateString("MRI"));
-        add_num(j, "spect_kev", r->spect_kev);
+        sirt__json_add_number(j, "spect_kev", r->spect_kev);
         cJSON_AddItemToArray(rows, j);
     }
     printf("\nA = D*m/K with the product's dose factor K (else the nuclide's); spheres = A / "
@@ -291,7 +273,7 @@ static int run_table(const design_args *a, const sirt_catalogue *cat,
            "has yield >= 2%%;\nbremsstrahlung SPECT if the beta endpoint is >= 1 MeV; MRI for "
            "paramagnetic elements (data/activation.json).\n");
     int ok = 1;
-    if (a->json_path && write_json(a->json_path, root, err) != SIRT_OK)
+    if (a->json_path && sirt_cli_write_json(a->json_path, root, err) != SIRT_OK)
         ok = 0;
     cJSON_Delete(root);
     sirt_design_table_free(t);
@@ -305,20 +287,20 @@ static cJSON *line_json(const sirt_activation_line *l)
     const sirt_activation_result *g = &l->per_gram_element;
     cJSON *o = cJSON_CreateObject();
     cJSON *pg = cJSON_AddObjectToObject(o, "per_gram_element");
-    add_num(pg, "target_atoms", g->target_atoms);
-    add_num(pg, "effective_cross_section_b", g->effective_cross_section_b);
-    add_num(pg, "saturation_activity_bq", g->saturation_activity_bq);
-    add_num(pg, "activity_eoi_simple_bq", g->activity_eoi_simple_bq);
-    add_num(pg, "activity_eoi_bq", g->activity_eoi_bq);
-    add_num(pg, "activity_cooled_bq", g->activity_cooled_bq);
-    add_num(pg, "target_burnup_fraction", g->target_burnup_fraction);
-    add_num(o, "eoi_bq_per_g_spheres", l->eoi_bq_per_g_spheres);
-    add_num(o, "cooled_bq_per_g_spheres", l->cooled_bq_per_g_spheres);
-    add_num(o, "eoi_bq_per_sphere", l->eoi_bq_per_sphere);
-    add_num(o, "cooled_bq_per_sphere", l->cooled_bq_per_sphere);
-    add_num(o, "eoi_batch_bq", l->eoi_batch_bq);
-    add_num(o, "cooled_batch_bq", l->cooled_batch_bq);
-    add_num(o, "fraction_of_main_cooled", l->fraction_of_main_cooled);
+    sirt__json_add_number(pg, "target_atoms", g->target_atoms);
+    sirt__json_add_number(pg, "effective_cross_section_b", g->effective_cross_section_b);
+    sirt__json_add_number(pg, "saturation_activity_bq", g->saturation_activity_bq);
+    sirt__json_add_number(pg, "activity_eoi_simple_bq", g->activity_eoi_simple_bq);
+    sirt__json_add_number(pg, "activity_eoi_bq", g->activity_eoi_bq);
+    sirt__json_add_number(pg, "activity_cooled_bq", g->activity_cooled_bq);
+    sirt__json_add_number(pg, "target_burnup_fraction", g->target_burnup_fraction);
+    sirt__json_add_number(o, "eoi_bq_per_g_spheres", l->eoi_bq_per_g_spheres);
+    sirt__json_add_number(o, "cooled_bq_per_g_spheres", l->cooled_bq_per_g_spheres);
+    sirt__json_add_number(o, "eoi_bq_per_sphere", l->eoi_bq_per_sphere);
+    sirt__json_add_number(o, "cooled_bq_per_sphere", l->cooled_bq_per_sphere);
+    sirt__json_add_number(o, "eoi_batch_bq", l->eoi_batch_bq);
+    sirt__json_add_number(o, "cooled_batch_bq", l->cooled_batch_bq);
+    sirt__json_add_number(o, "fraction_of_main_cooled", l->fraction_of_main_cooled);
     return o;
 }
 
@@ -330,8 +312,8 @@ static cJSON *component_json(const sirt_activation_component *c, const sirt_acti
     cJSON_AddStringToObject(o, "element", r->element);
     cJSON_AddStringToObject(o, "target", r->target);
     cJSON_AddStringToObject(o, "product", r->product);
-    add_num(o, "element_mass_fraction", c->element_mass_fraction);
-    add_num(o, "product_half_life_h", c->product_half_life_h);
+    sirt__json_add_number(o, "element_mass_fraction", c->element_mass_fraction);
+    sirt__json_add_number(o, "product_half_life_h", c->product_half_life_h);
     cJSON *d = cJSON_AddObjectToObject(o, "data");
     const struct {
         const char *key;
@@ -346,7 +328,7 @@ static cJSON *component_json(const sirt_activation_component *c, const sirt_acti
         if (!isfinite(qs[i].q->value))
             continue;
         cJSON *q = cJSON_AddObjectToObject(d, qs[i].key);
-        cJSON_AddNumberToObject(q, "value", qs[i].q->value);
+        sirt__json_add_number(q, "value", qs[i].q->value);
         cJSON_AddStringToObject(q, "source", qs[i].q->source);
     }
     cJSON_AddItemToObject(o, "activity", line_json(l));
@@ -437,28 +419,28 @@ static int run_activation(const design_args *a, const sirt_catalogue *cat,
     cJSON_AddStringToObject(root, "batch_file", a->batch_path);
     cJSON_AddStringToObject(root, "name", b.name);
     cJSON *m = cJSON_AddObjectToObject(root, "material");
-    add_num(m, "sphere_diameter_um", b.sphere_diameter_um);
-    add_num(m, "sphere_density_g_per_ml", b.sphere_density_g_per_ml);
-    add_num(m, "sphere_mass_g", res.sphere_mass_g);
-    add_num(m, "spheres_per_g", res.spheres_per_g);
-    add_num(m, "batch_mass_g", b.batch_mass_g);
-    add_num(m, "spheres_in_batch", res.spheres_in_batch);
-    add_num(m, "element_mass_per_sphere_g", res.element_mass_per_sphere_g);
+    sirt__json_add_number(m, "sphere_diameter_um", b.sphere_diameter_um);
+    sirt__json_add_number(m, "sphere_density_g_per_ml", b.sphere_density_g_per_ml);
+    sirt__json_add_number(m, "sphere_mass_g", res.sphere_mass_g);
+    sirt__json_add_number(m, "spheres_per_g", res.spheres_per_g);
+    sirt__json_add_number(m, "batch_mass_g", b.batch_mass_g);
+    sirt__json_add_number(m, "spheres_in_batch", res.spheres_in_batch);
+    sirt__json_add_number(m, "element_mass_per_sphere_g", res.element_mass_per_sphere_g);
     if (b.oxide[0]) {
         cJSON_AddStringToObject(m, "oxide", b.oxide);
-        add_num(m, "oxide_mass_fraction", b.oxide_mass_fraction);
+        sirt__json_add_number(m, "oxide_mass_fraction", b.oxide_mass_fraction);
     }
     cJSON *ir = cJSON_AddObjectToObject(root, "irradiation");
-    add_num(ir, "thermal_flux_per_cm2_s", irr->thermal_flux_per_cm2_s);
-    add_num(ir, "epithermal_flux_per_cm2_s", irr->epithermal_flux_per_cm2_s);
-    add_num(ir, "irradiation_h", irr->irradiation_h);
-    add_num(ir, "cooling_h", irr->cooling_h);
+    sirt__json_add_number(ir, "thermal_flux_per_cm2_s", irr->thermal_flux_per_cm2_s);
+    sirt__json_add_number(ir, "epithermal_flux_per_cm2_s", irr->epithermal_flux_per_cm2_s);
+    sirt__json_add_number(ir, "irradiation_h", irr->irradiation_h);
+    sirt__json_add_number(ir, "cooling_h", irr->cooling_h);
     cJSON_AddBoolToObject(ir, "burnup", irr->burnup);
     cJSON_AddItemToObject(root, "target", component_json(&b.target, &res.main));
     cJSON *imps = cJSON_AddArrayToObject(root, "impurities");
     for (size_t i = 0; i < b.n_impurities; i++)
         cJSON_AddItemToArray(imps, component_json(&b.impurities[i], &res.impurities[i]));
-    int ok = write_json(a->json_path, root, err) == SIRT_OK;
+    int ok = sirt_cli_write_json(a->json_path, root, err) == SIRT_OK;
     cJSON_Delete(root);
     return ok;
 }
@@ -551,37 +533,38 @@ static int run_spheres(const design_args *a, const sirt_catalogue *cat, sirt_err
     cJSON *sj = cJSON_AddObjectToObject(root, "sphere");
     cJSON_AddStringToObject(sj, "product", p ? p->id : "user");
     cJSON_AddStringToObject(sj, "nuclide", s.nuclide);
-    add_num(sj, "half_life_h", s.half_life_h);
-    add_num(sj, "sphere_diameter_um", s.diameter_um);
-    add_num(sj, "sphere_density_g_per_ml", s.density_g_per_ml);
-    add_num(sj, "sphere_mass_g", sirt_sphere_mass_g(s.diameter_um, s.density_g_per_ml));
-    add_num(sj, "activity_per_sphere_at_calibration_bq", s.activity_per_sphere_bq);
-    add_num(sj, "spheres_per_gbq_at_calibration", s.spheres_per_gbq);
+    sirt__json_add_number(sj, "half_life_h", s.half_life_h);
+    sirt__json_add_number(sj, "sphere_diameter_um", s.diameter_um);
+    sirt__json_add_number(sj, "sphere_density_g_per_ml", s.density_g_per_ml);
+    sirt__json_add_number(sj, "sphere_mass_g",
+                          sirt_sphere_mass_g(s.diameter_um, s.density_g_per_ml));
+    sirt__json_add_number(sj, "activity_per_sphere_at_calibration_bq", s.activity_per_sphere_bq);
+    sirt__json_add_number(sj, "spheres_per_gbq_at_calibration", s.spheres_per_gbq);
     cJSON_AddStringToObject(sj, "count_basis", s.count_basis);
-    add_num(sj, "count_disagreement_fraction", s.count_disagreement_fraction);
-    add_num(sj, "vial_activity_gbq", s.vial_activity_gbq);
-    add_num(sj, "dose_mass_mg", s.dose_mass_mg);
-    add_num(sj, "spheres_per_vial", s.spheres_per_vial);
+    sirt__json_add_number(sj, "count_disagreement_fraction", s.count_disagreement_fraction);
+    sirt__json_add_number(sj, "vial_activity_gbq", s.vial_activity_gbq);
+    sirt__json_add_number(sj, "dose_mass_mg", s.dose_mass_mg);
+    sirt__json_add_number(sj, "spheres_per_vial", s.spheres_per_vial);
     if (p && p->n_dose_sizes) {
         cJSON *v = cJSON_AddArrayToObject(sj, "dose_vials");
         for (size_t i = 0; i < p->n_dose_sizes && i < SIRT_MAX_DOSE_SIZES; i++) {
             cJSON *e = cJSON_CreateObject();
-            add_num(e, "activity_gbq", p->dose_sizes_gbq[i]);
-            add_num(e, "spheres", p->dose_sizes_gbq[i] * s.spheres_per_gbq);
+            sirt__json_add_number(e, "activity_gbq", p->dose_sizes_gbq[i]);
+            sirt__json_add_number(e, "spheres", p->dose_sizes_gbq[i] * s.spheres_per_gbq);
             cJSON_AddItemToArray(v, e);
         }
     }
     cJSON *pj = cJSON_AddObjectToObject(root, "planned");
-    add_num(pj, "activity_gbq", c.activity_gbq);
-    add_num(pj, "hours_after_calibration", c.hours_after_calibration);
-    add_num(pj, "activity_per_sphere_bq", c.activity_per_sphere_bq);
-    add_num(pj, "spheres_per_gbq", c.spheres_per_gbq);
-    add_num(pj, "spheres", c.spheres);
-    add_num(pj, "sphere_mass_mg", c.sphere_mass_mg);
-    add_num(pj, "perfused_ml", c.perfused_ml);
-    add_num(pj, "spheres_per_ml", c.spheres_per_ml);
-    add_num(pj, "sphere_volume_fraction", c.sphere_volume_fraction);
-    int ok = write_json(a->json_path, root, err) == SIRT_OK;
+    sirt__json_add_number(pj, "activity_gbq", c.activity_gbq);
+    sirt__json_add_number(pj, "hours_after_calibration", c.hours_after_calibration);
+    sirt__json_add_number(pj, "activity_per_sphere_bq", c.activity_per_sphere_bq);
+    sirt__json_add_number(pj, "spheres_per_gbq", c.spheres_per_gbq);
+    sirt__json_add_number(pj, "spheres", c.spheres);
+    sirt__json_add_number(pj, "sphere_mass_mg", c.sphere_mass_mg);
+    sirt__json_add_number(pj, "perfused_ml", c.perfused_ml);
+    sirt__json_add_number(pj, "spheres_per_ml", c.spheres_per_ml);
+    sirt__json_add_number(pj, "sphere_volume_fraction", c.sphere_volume_fraction);
+    int ok = sirt_cli_write_json(a->json_path, root, err) == SIRT_OK;
     cJSON_Delete(root);
     return ok;
 }

@@ -5,6 +5,7 @@
 
 #include <cJSON.h>
 
+#include "core/json_write.h"
 #include "sirt/cohort.h"
 
 const char *sirt_version(void);
@@ -22,30 +23,21 @@ static const char *ci_name(const sirt_cohort *c, const sirt_cohort_result *r)
     return c->clustered ? "cluster-bootstrap" : "bootstrap";
 }
 
-/* A number, or null when it is not finite (JSON has no NaN or Inf). */
-static void add_num(cJSON *o, const char *key, double v)
-{
-    if (isfinite(v))
-        cJSON_AddNumberToObject(o, key, v);
-    else
-        cJSON_AddNullToObject(o, key);
-}
-
 static void add_dose(cJSON *o, const char *key, const sirt_cohort_dose *d)
 {
     cJSON *x = cJSON_AddObjectToObject(o, key);
     if (!x)
         return;
-    add_num(x, "dose_gy", d->value_gy);
-    add_num(x, "ci_lo_gy", d->lo_gy);
-    add_num(x, "ci_hi_gy", d->hi_gy);
+    sirt__json_add_number(x, "dose_gy", d->value_gy);
+    sirt__json_add_number(x, "ci_lo_gy", d->lo_gy);
+    sirt__json_add_number(x, "ci_hi_gy", d->hi_gy);
     cJSON_AddBoolToObject(x, "ci_lo_open", isinf(d->lo_gy));
     cJSON_AddBoolToObject(x, "ci_hi_open", isinf(d->hi_gy));
-    add_num(x, "delta_ci_lo_gy", d->delta_lo_gy);
-    add_num(x, "delta_ci_hi_gy", d->delta_hi_gy);
+    sirt__json_add_number(x, "delta_ci_lo_gy", d->delta_lo_gy);
+    sirt__json_add_number(x, "delta_ci_hi_gy", d->delta_hi_gy);
     cJSON_AddBoolToObject(x, "extrapolated", d->extrapolated);
     cJSON_AddBoolToObject(x, "undetermined", d->undetermined);
-    add_num(x, "raw_dose_gy", d->raw_value_gy);
+    sirt__json_add_number(x, "raw_dose_gy", d->raw_value_gy);
 }
 
 sirt_status sirt_cohort_to_json(const sirt_cohort *c, const sirt_cohort_result *r,
@@ -69,55 +61,55 @@ sirt_status sirt_cohort_to_json(const sirt_cohort *c, const sirt_cohort_result *
                             c->outcome == SIRT_COHORT_TOXICITY ? "toxicity" : "response");
     cJSON_AddStringToObject(o, "model", logm ? "log-dose" : "dose");
     cJSON_AddStringToObject(o, "x", logm ? "ln(dose_gy / 1 Gy)" : "dose_gy");
-    cJSON_AddNumberToObject(o, "n_records", (double)r->n);
-    cJSON_AddNumberToObject(o, "n_events", (double)r->n_events);
-    cJSON_AddNumberToObject(o, "n_patients", (double)r->n_patients);
+    sirt__json_add_number(o, "n_records", (double)r->n);
+    sirt__json_add_number(o, "n_events", (double)r->n_events);
+    sirt__json_add_number(o, "n_patients", (double)r->n_patients);
     cJSON_AddBoolToObject(o, "clustered", c->clustered);
-    cJSON_AddNumberToObject(o, "dose_min_gy", r->dose_min_gy);
-    cJSON_AddNumberToObject(o, "dose_max_gy", r->dose_max_gy);
+    sirt__json_add_number(o, "dose_min_gy", r->dose_min_gy);
+    sirt__json_add_number(o, "dose_max_gy", r->dose_max_gy);
 
     cJSON *fit = cJSON_AddObjectToObject(o, "fit");
     if (fit) {
         cJSON_AddStringToObject(fit, "equation", "P = 1 / (1 + exp(-(b0 + b1 x)))");
-        add_num(fit, "b0", r->b0);
-        add_num(fit, "b1", r->b1);
-        add_num(fit, "se_b0", r->se_b0);
-        add_num(fit, "se_b1", r->se_b1);
-        add_num(fit, "cov_b0_b1", r->cov_b0_b1);
-        add_num(fit, "log_likelihood", r->log_likelihood);
-        add_num(fit, "null_log_likelihood", r->null_log_likelihood);
-        add_num(fit, "lr_p_value", r->lr_p_value);
-        add_num(fit, "gamma50", r->gamma50);
-        cJSON_AddNumberToObject(fit, "iterations", r->iterations);
+        sirt__json_add_number(fit, "b0", r->b0);
+        sirt__json_add_number(fit, "b1", r->b1);
+        sirt__json_add_number(fit, "se_b0", r->se_b0);
+        sirt__json_add_number(fit, "se_b1", r->se_b1);
+        sirt__json_add_number(fit, "cov_b0_b1", r->cov_b0_b1);
+        sirt__json_add_number(fit, "log_likelihood", r->log_likelihood);
+        sirt__json_add_number(fit, "null_log_likelihood", r->null_log_likelihood);
+        sirt__json_add_number(fit, "lr_p_value", r->lr_p_value);
+        sirt__json_add_number(fit, "gamma50", r->gamma50);
+        sirt__json_add_number(fit, "iterations", r->iterations);
     }
     cJSON *ci = cJSON_AddObjectToObject(o, "ci");
     if (ci) {
         cJSON_AddStringToObject(ci, "method", ci_name(c, r));
-        cJSON_AddNumberToObject(ci, "level", r->options.ci_level);
+        sirt__json_add_number(ci, "level", r->options.ci_level);
         if (r->options.ci == SIRT_COHORT_CI_BOOTSTRAP) {
             cJSON_AddStringToObject(ci, "resampled", "patients");
-            cJSON_AddNumberToObject(ci, "n_bootstrap", r->options.n_bootstrap);
-            cJSON_AddNumberToObject(ci, "seed", (double)r->options.seed);
+            sirt__json_add_number(ci, "n_bootstrap", r->options.n_bootstrap);
+            sirt__json_add_number(ci, "seed", (double)r->options.seed);
             cJSON_AddStringToObject(ci, "rng", "gsl_rng_mt19937");
-            cJSON_AddNumberToObject(ci, "n_used", r->n_bootstrap_used);
-            cJSON_AddNumberToObject(ci, "n_separated", r->n_bootstrap_separated);
+            sirt__json_add_number(ci, "n_used", r->n_bootstrap_used);
+            sirt__json_add_number(ci, "n_separated", r->n_bootstrap_separated);
         }
     }
     add_dose(o, "d50", &r->d50);
     add_dose(o, "d80", &r->d80);
     cJSON *roc = cJSON_AddObjectToObject(o, "roc");
     if (roc) {
-        add_num(roc, "auc", r->auc);
-        add_num(roc, "auc_ci_lo", r->auc_lo);
-        add_num(roc, "auc_ci_hi", r->auc_hi);
-        cJSON_AddNumberToObject(roc, "mann_whitney_u", r->mann_whitney_u);
+        sirt__json_add_number(roc, "auc", r->auc);
+        sirt__json_add_number(roc, "auc_ci_lo", r->auc_lo);
+        sirt__json_add_number(roc, "auc_ci_hi", r->auc_hi);
+        sirt__json_add_number(roc, "mann_whitney_u", r->mann_whitney_u);
         cJSON_AddStringToObject(roc, "youden_rule",
                                 r->youden_above ? "event when dose >= threshold"
                                                 : "event when dose <= threshold");
-        add_num(roc, "youden_threshold_gy", r->youden_threshold_gy);
-        add_num(roc, "youden_j", r->youden_j);
-        add_num(roc, "sensitivity", r->sensitivity);
-        add_num(roc, "specificity", r->specificity);
+        sirt__json_add_number(roc, "youden_threshold_gy", r->youden_threshold_gy);
+        sirt__json_add_number(roc, "youden_j", r->youden_j);
+        sirt__json_add_number(roc, "sensitivity", r->sensitivity);
+        sirt__json_add_number(roc, "specificity", r->specificity);
     }
     cJSON *ws = cJSON_AddArrayToObject(o, "warnings");
     for (size_t i = 0; ws && i < r->warnings.count; i++) {
@@ -139,19 +131,16 @@ sirt_status sirt_cohort_to_json(const sirt_cohort *c, const sirt_cohort_result *
         cJSON_AddStringToObject(x, "patient_id", rec->patient_id);
         if (rec->lesion_id[0])
             cJSON_AddStringToObject(x, "lesion_id", rec->lesion_id);
-        cJSON_AddNumberToObject(x, "dose_gy", rec->dose_gy);
+        sirt__json_add_number(x, "dose_gy", rec->dose_gy);
         cJSON_AddBoolToObject(x, "event", rec->event);
         if (rec->response_class[0])
             cJSON_AddStringToObject(x, "response", rec->response_class);
-        add_num(x, "fitted_probability", sirt_cohort_probability(r, rec->dose_gy));
+        sirt__json_add_number(x, "fitted_probability", sirt_cohort_probability(r, rec->dose_gy));
         cJSON_AddItemToArray(recs, x);
     }
-    char *text = cJSON_Print(o);
+    sirt_status st = sirt__json_print(o, json_out, NULL, err);
     cJSON_Delete(o);
-    if (!text)
-        return sirt_error_set(err, SIRT_ENOMEM, "json", "out of memory");
-    *json_out = text;
-    return SIRT_OK;
+    return st;
 }
 
 /* "[lo, hi] Gy" with open sides written as such. */

@@ -7,6 +7,7 @@
 
 #include <cJSON.h>
 
+#include "core/json_write.h"
 #include "sirt/response.h"
 
 /* A growing text buffer; `failed` records an allocation failure. */
@@ -189,14 +190,6 @@ sirt_status sirt_response_format_text(const sirt_response_input *in, const sirt_
 
 /* ---- JSON --------------------------------------------------------------------------- */
 
-static void add_num(cJSON *o, const char *key, double v)
-{
-    if (isnan(v))
-        cJSON_AddNullToObject(o, key);
-    else
-        cJSON_AddNumberToObject(o, key, v);
-}
-
 static cJSON *assessment_json(const sirt_response_input *in, const sirt_response_assessment *a)
 {
     cJSON *o = cJSON_CreateObject();
@@ -216,14 +209,14 @@ static cJSON *assessment_json(const sirt_response_input *in, const sirt_response
         cJSON_AddItemToArray(tps, j);
         cJSON_AddStringToObject(j, "date", in->time_points[t].date);
         cJSON_AddStringToObject(j, "label", in->time_points[t].label);
-        cJSON_AddNumberToObject(j, "days_from_baseline",
-                                (double)(in->time_points[t].day - in->time_points[0].day));
-        add_num(j, "sum_mm", row->sum_mm);
-        add_num(j, "measured_sum_mm", row->measured_sum_mm);
-        add_num(j, "nadir_mm", row->nadir_mm);
-        add_num(j, "change_from_baseline_pct", row->change_baseline_pct);
-        add_num(j, "change_from_nadir_pct", row->change_nadir_pct);
-        add_num(j, "change_from_nadir_mm", row->change_nadir_mm);
+        sirt__json_add_number(j, "days_from_baseline",
+                              (double)(in->time_points[t].day - in->time_points[0].day));
+        sirt__json_add_number(j, "sum_mm", row->sum_mm);
+        sirt__json_add_number(j, "measured_sum_mm", row->measured_sum_mm);
+        sirt__json_add_number(j, "nadir_mm", row->nadir_mm);
+        sirt__json_add_number(j, "change_from_baseline_pct", row->change_baseline_pct);
+        sirt__json_add_number(j, "change_from_nadir_pct", row->change_nadir_pct);
+        sirt__json_add_number(j, "change_from_nadir_mm", row->change_nadir_mm);
         cJSON_AddStringToObject(j, "target", sirt_resp_str(row->target));
         cJSON_AddStringToObject(j, "non_target", sirt_resp_str(row->non_target));
         if (row->new_lesions < 0)
@@ -268,10 +261,10 @@ sirt_status sirt_response_format_json(const sirt_response_input *in, const sirt_
     if (opt) {
         const sirt_response_options *o = &r->options;
         cJSON_AddStringToObject(opt, "target_selection", o->auto_select_targets ? "auto" : "user");
-        cJSON_AddNumberToObject(opt, "slice_thickness_mm", o->slice_thickness_mm);
+        sirt__json_add_number(opt, "slice_thickness_mm", o->slice_thickness_mm);
         cJSON_AddBoolToObject(opt, "confirmation", o->confirmation_required);
-        cJSON_AddNumberToObject(opt, "confirmation_min_days", o->confirmation_min_days);
-        cJSON_AddNumberToObject(opt, "sd_min_interval_days", o->sd_min_interval_days);
+        sirt__json_add_number(opt, "confirmation_min_days", o->confirmation_min_days);
+        sirt__json_add_number(opt, "sd_min_interval_days", o->sd_min_interval_days);
         cJSON_AddBoolToObject(opt, "mrecist", o->mrecist == 1);
         cJSON_AddBoolToObject(opt, "mrecist_absolute_5mm", o->mrecist_absolute_5mm);
     }
@@ -295,10 +288,8 @@ sirt_status sirt_response_format_json(const sirt_response_input *in, const sirt_
     cJSON *m = assessment_json(in, &r->mrecist);
     if (m)
         cJSON_AddItemToObject(root, "mrecist", m);
-    char *text = a && m ? cJSON_Print(root) : NULL;
+    /* A missing assessment means memory ran out while building it. */
+    sirt_status st = sirt__json_print(a && m ? root : NULL, out, NULL, err);
     cJSON_Delete(root);
-    if (!text)
-        return sirt_error_set(err, SIRT_ENOMEM, "$", "out of memory");
-    *out = text;
-    return SIRT_OK;
+    return st;
 }
