@@ -129,7 +129,7 @@ void sirt_cohort_result_free(sirt_cohort_result *r);
 /* Probability of the event at dose_gy under the fitted model. */
 double sirt_cohort_probability(const sirt_cohort_result *r, double dose_gy);
 
-/* The result (with the records) as JSON text; caller frees with free(). */
+/* The result (with the records) as newline-terminated JSON text; caller frees with free(). */
 sirt_status sirt_cohort_to_json(const sirt_cohort *c, const sirt_cohort_result *r,
                                 const char *source_path, char **json_out, sirt_error *err);
 /* Human-readable summary with units on every number. */

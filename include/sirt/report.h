@@ -14,7 +14,7 @@ extern "C" {
 sirt_status sirt_plan_print(FILE *fp, const sirt_case *c, const sirt_plan *plan, int color,
                             sirt_error *err);
 
-/* Serialise the plan as JSON text (caller frees with free()). */
+/* Serialise the plan as JSON text, newline-terminated (caller frees with free()). */
 sirt_status sirt_plan_to_json(const sirt_case *c, const sirt_plan *plan, const char *case_path,
                               char **json_out, sirt_error *err);
 

@@ -164,7 +164,8 @@ sirt_resp sirt_response_target(double sum_mm, double baseline_mm, double nadir_m
  * is SIRT_RESP_NA when the patient has no such lesion. */
 sirt_resp sirt_response_overall(sirt_resp target, sirt_resp non_target, int new_lesions);
 
-/* Text table (RECIST 1.1 and mRECIST side by side) and JSON of a result. */
+/* Text table (RECIST 1.1 and mRECIST side by side) and JSON of a result (newline-terminated
+ * texts; caller frees with free()). */
 sirt_status sirt_response_format_text(const sirt_response_input *in, const sirt_response_result *r,
                                       char **out, sirt_error *err);
 sirt_status sirt_response_format_json(const sirt_response_input *in, const sirt_response_result *r,

@@ -105,6 +105,8 @@ run_sirt user design spheres --nuclide 90Y --diameter-um 20 --sphere-density-g-p
 expect_rc 0 "spheres: user-defined sphere"
 # One half-life later: 500 Bq per sphere, 2 GBq needs 4e6 spheres.
 json_check "$WORK/su.json" "approx(j['planned']['activity_per_sphere_bq'], 500, 1e-6) and approx(j['planned']['spheres'], 4e6, 1e-6)" "user sphere: 4e6 spheres after one half-life"
+# Not applicable is a key with null (docs/cli/sirt.md): no vial for a user sphere, no --perfused-ml.
+json_check "$WORK/su.json" "j['sphere']['vial_activity_gbq'] is None and j['planned']['spheres_per_ml'] is None" "user sphere: vial and embolic load null"
 
 # ---- bad inputs: exit 1, the field named, no JSON left behind
 bad_batch() { # NAME JSON-TEXT EXPECTED-MESSAGE-FRAGMENT
