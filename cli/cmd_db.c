@@ -24,34 +24,40 @@ void sirt_cmd_db_help(FILE *fp)
             "                     deleted or out-of-band row\n"
             "  backup FILE        consistent copy (SQLite online backup; written atomically)\n"
             "  export PATIENT     the patient's whole record as JSON (stdout, or --json FILE)\n"
-            "  import FILE        add a record exported by `export`\n\n"
+            "  import FILE        add a record exported by `export`\n"
+            "  rerun PLAN_ID      re-run a stored plan from its recorded inputs and compare every\n"
+            "                     number with the stored plan; exit 1 when any differs\n\n"
             "Options:\n"
             "  --db PATH          the database (default: $SIRT_DB, else\n"
             "                     $XDG_DATA_HOME/sirtkit/sirt.db or ~/.local/share/sirtkit/sirt.db)\n"
             "  --json FILE        also write the result as JSON (written atomically)\n"
-            "  --operator NAME    who imports (default: the OS user)\n\n"
+            "  --operator NAME    who imports (default: the OS user)\n"
+            "  --catalogue FILE   rerun: merge a user catalogue over the installed one\n"
+            "  --rules FILE       rerun: merge institutional rules over the installed defaults\n\n"
             "Exit status: 0 success, 1 error or a failed verify, 2 usage error.\n");
 }
 
 typedef struct db_args {
-    const char *db_path, *json_path, *operator_name, *cmd, *arg;
+    const char *db_path, *json_path, *operator_name, *cmd, *arg, *catalogue_path, *rules_path;
 } db_args;
 
 static int needs_arg(const char *cmd)
 {
     return strcmp(cmd, "show") == 0 || strcmp(cmd, "history") == 0 ||
-           strcmp(cmd, "backup") == 0 || strcmp(cmd, "export") == 0 || strcmp(cmd, "import") == 0;
+           strcmp(cmd, "backup") == 0 || strcmp(cmd, "export") == 0 || strcmp(cmd, "import") == 0 ||
+           strcmp(cmd, "rerun") == 0;
 }
 
 static int parse_args(int argc, char **argv, db_args *a)
 {
     static const char *const cmds[] = {"init", "patients", "show", "history", "verify",
-                                       "backup", "export", "import", NULL};
+                                       "backup", "export", "import", "rerun", NULL};
     memset(a, 0, sizeof *a);
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (strcmp(arg, "--db") == 0 || strcmp(arg, "--json") == 0 ||
-            strcmp(arg, "--operator") == 0) {
+            strcmp(arg, "--operator") == 0 || strcmp(arg, "--catalogue") == 0 ||
+            strcmp(arg, "--rules") == 0) {
             if (i + 1 >= argc || !argv[i + 1][0])
                 return sirt_cli_usage("db", "option %s needs a value", arg);
             const char *v = argv[++i];
@@ -59,6 +65,10 @@ static int parse_args(int argc, char **argv, db_args *a)
                 a->db_path = v;
             else if (strcmp(arg, "--json") == 0)
                 a->json_path = v;
+            else if (strcmp(arg, "--catalogue") == 0)
+                a->catalogue_path = v;
+            else if (strcmp(arg, "--rules") == 0)
+                a->rules_path = v;
             else
                 a->operator_name = v;
         } else if (arg[0] == '-' && arg[1] != '\0') {
@@ -69,7 +79,7 @@ static int parse_args(int argc, char **argv, db_args *a)
                 known |= strcmp(arg, cmds[k]) == 0;
             if (!known)
                 return sirt_cli_usage("db", "unknown command '%s' (init, patients, show, history, "
-                                            "verify, backup, export, import)", arg);
+                                            "verify, backup, export, import, rerun)", arg);
             a->cmd = arg;
         } else if (!a->arg && needs_arg(a->cmd)) {
             a->arg = arg;
@@ -79,12 +89,15 @@ static int parse_args(int argc, char **argv, db_args *a)
     }
     if (!a->cmd)
         return sirt_cli_usage("db", "missing the command (init, patients, show, history, verify, "
-                                    "backup, export, import)");
+                                    "backup, export, import, rerun)");
     if (needs_arg(a->cmd) && !a->arg)
         return sirt_cli_usage("db", "%s needs %s", a->cmd,
                               strcmp(a->cmd, "backup") == 0 || strcmp(a->cmd, "import") == 0
                                   ? "a FILE"
-                                  : "a PATIENT (patient id, or #ROW)");
+                              : strcmp(a->cmd, "rerun") == 0 ? "a PLAN_ID (a plan row id)"
+                                                             : "a PATIENT (patient id, or #ROW)");
+    if ((a->catalogue_path || a->rules_path) && strcmp(a->cmd, "rerun") != 0)
+        return sirt_cli_usage("db", "--catalogue and --rules apply to rerun only");
     return SIRT_EXIT_OK;
 }
 
@@ -200,12 +213,99 @@ static int output(const db_args *a, const char *json, void (*print)(const cJSON 
 static void print_show_plans(const cJSON *root) { print_show(root, 1); }
 static void print_history(const cJSON *root) { print_show(root, 0); }
 
+/* sirt db rerun: print and write what sirt_store_rerun found. */
+static int rerun(const db_args *a, sirt_store *s)
+{
+    sirt_error err = {0};
+    char *end;
+    long long id = strtoll(a->arg, &end, 10);
+    if (end == a->arg || *end || id <= 0)
+        return sirt_cli_usage("db", "rerun needs a plan row id (a whole number > 0), got '%s'",
+                              a->arg);
+    sirt_catalogue *cat = NULL;
+    sirt_rules *rules = NULL;
+    sirt_store_rerun_result *r = NULL;
+    int rc = SIRT_EXIT_FAIL;
+    if (sirt_catalogue_load_default(&cat, &err) != SIRT_OK ||
+        (a->catalogue_path && sirt_catalogue_merge_file(cat, a->catalogue_path, &err) != SIRT_OK) ||
+        sirt_rules_load_default(&rules, &err) != SIRT_OK ||
+        (a->rules_path && sirt_rules_merge_file(rules, a->rules_path, &err) != SIRT_OK) ||
+        sirt_store_rerun(s, (int64_t)id, cat, rules, &r, &err) != SIRT_OK)
+        goto done;
+    printf("Plan #%lld in %s re-run from its recorded inputs (%zu prior treatment(s) from the "
+           "database, %zu override(s))\n",
+           id, sirt_store_path(s), r->n_db_priors, r->n_overrides);
+    const struct {
+        const char *what, *old_v, *new_v;
+        int differs;
+    } ver[] = {{"software", r->recorded_software_version, r->software_version, r->software_differs},
+               {"catalogue", r->recorded_catalogue_version, r->catalogue_version,
+                r->catalogue_differs},
+               {"rules", r->recorded_rules_version, r->rules_version, r->rules_differs}};
+    for (size_t i = 0; i < sizeof ver / sizeof ver[0]; i++)
+        if (ver[i].differs)
+            printf("  %s version differs: recorded %s, now %s (an expected cause of differences)\n",
+                   ver[i].what, ver[i].old_v[0] ? ver[i].old_v : "(none)", ver[i].new_v);
+    if (r->identical) {
+        printf("identical: %zu numbers compared (%zu values in all)\n", r->n_numbers, r->n_values);
+    } else {
+        printf("different: %zu of %zu values (%zu numbers compared)\n", r->n_differences,
+               r->n_values, r->n_numbers);
+        for (size_t i = 0; i < r->n_differences; i++)
+            printf("  %s: recorded %s, now %s\n", r->differences[i].path,
+                   r->differences[i].old_value, r->differences[i].new_value);
+    }
+    fflush(stdout);
+    if (a->json_path) {
+        cJSON *root = cJSON_CreateObject();
+        cJSON_AddStringToObject(root, "database", sirt_store_path(s));
+        cJSON_AddNumberToObject(root, "plan_id", (double)id);
+        cJSON_AddBoolToObject(root, "identical", r->identical);
+        cJSON_AddNumberToObject(root, "numbers_compared", (double)r->n_numbers);
+        cJSON_AddNumberToObject(root, "values_compared", (double)r->n_values);
+        cJSON_AddNumberToObject(root, "db_prior_treatments", (double)r->n_db_priors);
+        cJSON_AddNumberToObject(root, "overrides", (double)r->n_overrides);
+        cJSON *vs = cJSON_AddObjectToObject(root, "versions");
+        for (size_t i = 0; i < sizeof ver / sizeof ver[0]; i++) {
+            cJSON *v = cJSON_AddObjectToObject(vs, ver[i].what);
+            if (ver[i].old_v[0])
+                cJSON_AddStringToObject(v, "recorded", ver[i].old_v);
+            else
+                cJSON_AddNullToObject(v, "recorded");
+            cJSON_AddStringToObject(v, "now", ver[i].new_v);
+            cJSON_AddBoolToObject(v, "differs", ver[i].differs);
+        }
+        cJSON *d = cJSON_AddArrayToObject(root, "differences");
+        for (size_t i = 0; i < r->n_differences; i++) {
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddStringToObject(o, "path", r->differences[i].path);
+            cJSON_AddStringToObject(o, "recorded", r->differences[i].old_value);
+            cJSON_AddStringToObject(o, "now", r->differences[i].new_value);
+            cJSON_AddItemToArray(d, o);
+        }
+        sirt_status st = sirt_cli_write_json(a->json_path, root, &err);
+        cJSON_Delete(root);
+        if (st != SIRT_OK)
+            goto done;
+    }
+    rc = r->identical ? SIRT_EXIT_OK : SIRT_EXIT_FAIL;
+done:
+    sirt_store_rerun_free(r);
+    sirt_rules_free(rules);
+    sirt_catalogue_free(cat);
+    if (err.status != SIRT_OK)
+        return sirt_cli_fail(&err);
+    return rc;
+}
+
 static int run(const db_args *a, sirt_store *s)
 {
     sirt_error err = {0};
     char *json = NULL;
     int rc = SIRT_EXIT_FAIL;
     const char *cmd = a->cmd;
+    if (strcmp(cmd, "rerun") == 0)
+        return rerun(a, s);
     if (strcmp(cmd, "init") == 0) {
         printf("Database %s: schema version %d\n", sirt_store_path(s), sirt_store_schema_version(s));
         cJSON *root = cJSON_CreateObject();

@@ -163,6 +163,46 @@ sirt_status sirt_store_export_json(sirt_store *s, const char *patient, char **js
 sirt_status sirt_store_import_json(sirt_store *s, const char *json, size_t size,
                                    int64_t *patient_id_out, sirt_error *err);
 
+/* ---- Re-running a stored plan ------------------------------------------------------- */
+
+struct sirt_catalogue;
+struct sirt_rules;
+
+/* One value that came out differently (JSON path, old and new value as JSON text). */
+typedef struct sirt_store_rerun_diff {
+    char path[256];
+    char old_value[SIRT_TEXT_LEN];
+    char new_value[SIRT_TEXT_LEN];
+} sirt_store_rerun_diff;
+
+typedef struct sirt_store_rerun_result {
+    int64_t plan_id;
+    int identical;             /* 1: every compared value equal */
+    size_t n_numbers;          /* numbers compared (bitwise equal doubles) */
+    size_t n_values;           /* numbers, strings, booleans and nulls compared */
+    size_t n_differences;
+    sirt_store_rerun_diff *differences; /* n_differences entries */
+    size_t n_db_priors;        /* prior treatments restored from db_prior_json */
+    size_t n_overrides;        /* overrides restored from the stored plan */
+    /* Recorded and current versions ("" when not recorded); *_differ 1 when unequal. */
+    char recorded_software_version[64], software_version[64];
+    char recorded_catalogue_version[64], catalogue_version[64];
+    char recorded_rules_version[64], rules_version[64];
+    int software_differs, catalogue_differs, rules_differs;
+    char *plan_json;           /* the new plan JSON */
+} sirt_store_rerun_result;
+
+/* Re-run plan `plan_id` from its recorded inputs: the stored case text (refused when it
+ * no longer matches its recorded SHA-256), the database prior treatments it used
+ * (db_prior_json), the overrides with their reasons and operators (from the stored plan),
+ * with catalogue `cat` and rules `rules`; then compare the new plan JSON with the stored one
+ * value by value (docs/store.md lists the fields left out of the comparison). A difference
+ * is SIRT_OK with (*out)->identical = 0. Free *out with sirt_store_rerun_free. */
+sirt_status sirt_store_rerun(sirt_store *s, int64_t plan_id, const struct sirt_catalogue *cat,
+                             const struct sirt_rules *rules, sirt_store_rerun_result **out,
+                             sirt_error *err);
+void sirt_store_rerun_free(sirt_store_rerun_result *r); /* NULL is fine */
+
 /* SHA-256 of `size` bytes as 64 lowercase hex digits plus NUL. */
 void sirt_sha256_hex(const void *data, size_t size, char out[65]);
 
