@@ -32,6 +32,10 @@ void sirt_cmd_design_help(FILE *fp);
 int sirt_cmd_deb(int argc, char **argv);
 void sirt_cmd_deb_help(FILE *fp);
 int sirt_cmd_db(int argc, char **argv);
+int sirt_cmd_info(int argc, char **argv);
+void sirt_cmd_info_help(FILE *fp);
+int sirt_cmd_convert(int argc, char **argv);
+void sirt_cmd_convert_help(FILE *fp);
 void sirt_cmd_db_help(FILE *fp);
 
 /* Write `root` as a JSON file (cli_json.c): formatted, newline-terminated, atomically;

@@ -22,6 +22,9 @@ static const sirt_command commands[] = {
      sirt_cmd_cohort, sirt_cmd_cohort_help},
     {"db", "records: patients, plans, treatments, cumulative doses, audit trail",
      sirt_cmd_db, sirt_cmd_db_help},
+    {"info", "geometry, units and header checks of an image file", sirt_cmd_info,
+     sirt_cmd_info_help},
+    {"convert", "convert images between formats", sirt_cmd_convert, sirt_cmd_convert_help},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

@@ -11,6 +11,7 @@
 #include "sirt/plan.h"
 #include "sirt/report.h"
 #include "sirt/fileio.h"
+#include "sirt/image.h"
 #include "sirt/design.h"
 #include "sirt/deb.h"
 #include "sirt/response.h"
