@@ -126,10 +126,10 @@ sirt_status sirt_image_read_nifti(const char *path, sirt_image **out, sirt_error
         norm = sqrt(norm);
         img->spacing_mm[c] = norm;
         for (int r = 0; r < 3; r++)
-            img->direction[r][c] = norm > 0.0 ? col[r] / norm : (r == c ? 1.0 : 0.0);
+            img->direction[r][c] = (norm > 0.0 ? col[r] / norm : (r == c ? 1.0 : 0.0)) + 0.0; /* no -0 */
     }
     for (int r = 0; r < 3; r++)
-        img->origin_mm[r] = (r < 2 ? -1.0 : 1.0) * a.m[r][3] * to_mm;
+        img->origin_mm[r] = (r < 2 ? -1.0 : 1.0) * a.m[r][3] * to_mm + 0.0;
 
     double slope = nim->scl_slope, inter = nim->scl_inter;
     if (slope == 0.0 || !isfinite(slope) || !isfinite(inter)) { /* NIfTI-1: 0 means none */
@@ -139,7 +139,11 @@ sirt_status sirt_image_read_nifti(const char *path, sirt_image **out, sirt_error
     img->scl_slope = slope;
     img->scl_inter = inter;
     img->nifti_datatype = nim->datatype;
-    img->nifti_version = (nim->nifti_type >= NIFTI_FTYPE_NIFTI2_1) ? 2 : 1;
+    /* nifticlib reports nifti_type 1 for a NIfTI-2 file read; ask the header reader. */
+    int nver = 1;
+    void *hdr = nifti_read_header(path, &nver, 0);
+    free(hdr);
+    img->nifti_version = nver == 2 ? 2 : 1;
     size_t n = sirt_image_voxel_count(img);
     for (size_t i = 0; i < n; i++) {
         double v = 0.0;
