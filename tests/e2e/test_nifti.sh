@@ -35,6 +35,11 @@ m = nb.Nifti1Image(np.arange(8, dtype=np.uint8).reshape(2, 2, 2), np.diag([0.002
 m.header.set_xyzt_units('meter')
 nb.save(m, w + '/m.nii')
 nb.save(nb.Nifti1Image(np.zeros((2, 2, 2, 1, 3), np.float32), np.eye(4)), w + '/five.nii')
+# Sheared sform (column j leans 0.5 towards x) and a sform with a zero column (spacing 0).
+nb.save(nb.Nifti1Image(np.ones((2, 2, 2), np.float32), np.array([[1, 0.5, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1.0]])), w + '/shear.nii')
+f = nb.Nifti1Image(np.ones((2, 2, 2), np.float32), np.eye(4))
+f.set_sform(np.diag([1.0, 1.0, 0.0, 1.0]), code=1)
+nb.save(f, w + '/flat.nii')
 PY
 
 # check_against PY-EXPR WHAT: python block with `nb`, `np`, `w` (the work folder) and
@@ -78,6 +83,18 @@ check_py "lps_ok('q.json', 'q.nii.gz')" "q: LPS affine = diag(-1,-1,1) . nibabel
 run_sirt m info "$WORK/m.nii" --json "$WORK/m.json"
 expect_rc 0 "info m.nii (metres)"
 check_py "np.allclose(info('m.json')['spacing_mm'], [2, 2, 3], atol=1e-4)" "m: 0.002 m -> 2 mm, 0.003 m -> 3 mm"
+
+# Warnings: directions of the shear are (1,0,0) and (0.5,1,0)/|.|: dot = 0.4472 > 1e-4.
+run_sirt shear info "$WORK/shear.nii"
+expect_rc 0 "info shear.nii"
+expect_grep "$WORK/shear.out" "not orthonormal" "shear: non-orthonormal warning"
+run_sirt a_nowarn info "$WORK/a.nii"
+if grep -q "warning" "$WORK/a_nowarn.out"; then fail "a.nii: unexpected warning"; else pass "a.nii: no warning"; fi
+run_sirt flat info "$WORK/flat.nii"
+expect_grep "$WORK/flat.out" "spacing along axis 2 is 0 mm" "flat: zero spacing warning"
+run_sirt flatc convert "$WORK/flat.nii" "$WORK/flat_out.nii"
+expect_rc 1 "flat: convert refuses zero spacing"
+[ ! -e "$WORK/flat_out.nii" ] && pass "flat: no output" || fail "flat: output left"
 
 # convert: values equal nibabel's get_fdata() (int16*2.5-100 is exact in float32), geometry
 # kept, unit kept in descrip, gzip by name.
