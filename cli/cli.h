@@ -43,6 +43,10 @@ void sirt_cmd_db_help(FILE *fp);
 struct cJSON;
 sirt_status sirt_cli_write_json(const char *path, const struct cJSON *root, sirt_error *err);
 
+/* Parse a whole command-line argument as a finite number: 1 and *out set, or 0 (empty,
+ * trailing text, overflow, NaN/Inf). Callers add their own range and message. */
+int sirt_cli_strtod(const char *text, double *out);
+
 /* Print "sirt: error: <message>" to stderr and return SIRT_EXIT_FAIL. */
 int sirt_cli_fail(const sirt_error *err);
 /* Print a usage error for `command` and return SIRT_EXIT_USAGE. */

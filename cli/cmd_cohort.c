@@ -47,11 +47,8 @@ typedef struct cohort_args {
 static int parse_number(const char *opt, const char *text, double lo, double hi, int integer,
                         double *out)
 {
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(text, &end);
-    if (end == text || *end != '\0' || errno == ERANGE || !isfinite(v) || v < lo || v > hi ||
-        (integer && v != floor(v)))
+    double v = NAN;
+    if (!sirt_cli_strtod(text, &v) || v < lo || v > hi || (integer && v != floor(v)))
         return sirt_cli_usage("cohort", "%s \"%s\" is not %s in [%g, %g]", opt, text,
                               integer ? "a whole number" : "a number", lo, hi);
     *out = v;

@@ -117,14 +117,10 @@ static int allowed(const char *sub, const char *opt)
 /* A finite number from the command line, or a usage-free error naming the option. */
 static int parse_number(const char *opt, const char *text, double *out, sirt_error *err)
 {
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(text, &end);
-    if (end == text || *end != '\0' || errno == ERANGE || !isfinite(v)) {
+    if (!sirt_cli_strtod(text, out)) {
         sirt_error_set(err, SIRT_EINVAL, opt, "%s \"%s\" is not a number", opt, text);
         return 0;
     }
-    *out = v;
     return 1;
 }
 

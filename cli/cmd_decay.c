@@ -29,10 +29,8 @@ void sirt_cmd_decay_help(FILE *fp)
 /* A positive finite number from the command line, or a clear error naming the option. */
 static int parse_activity(const char *text, double *out, sirt_error *err)
 {
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(text, &end);
-    if (end == text || *end != '\0' || errno == ERANGE || !isfinite(v) || v <= 0.0 || v > 1000.0) {
+    double v = NAN;
+    if (!sirt_cli_strtod(text, &v) || v <= 0.0 || v > 1000.0) {
         sirt_error_set(err, SIRT_ERANGE, "--activity-gbq",
                        "--activity-gbq \"%s\" is not an activity in GBq (accepted: a number "
                        "> 0 and <= 1000 GBq)",

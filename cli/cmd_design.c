@@ -154,14 +154,10 @@ static int get_number(const char *opt, const char *text, double fallback, double
         *out = fallback;
         return 1;
     }
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(text, &end);
-    if (end == text || *end != '\0' || errno == ERANGE || !isfinite(v)) {
+    if (!sirt_cli_strtod(text, out)) {
         sirt_error_set(err, SIRT_EINVAL, opt, "%s \"%s\" is not a number", opt, text);
         return 0;
     }
-    *out = v;
     return 1;
 }
 

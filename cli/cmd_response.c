@@ -34,10 +34,8 @@ void sirt_cmd_response_help(FILE *fp)
 /* A number of days in [0, 1826] from the command line. */
 static int parse_days(const char *option, const char *text, double *out)
 {
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(text, &end);
-    if (end == text || *end != '\0' || errno == ERANGE || !isfinite(v) || v < 0.0 || v > 1826.0)
+    double v = NAN;
+    if (!sirt_cli_strtod(text, &v) || v < 0.0 || v > 1826.0)
         return 0;
     (void)option;
     *out = v;

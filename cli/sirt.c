@@ -1,5 +1,8 @@
 /* sirt: entry point and subcommand dispatch. */
+#include <errno.h>
+#include <math.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,6 +41,17 @@ static void usage(FILE *fp)
         fprintf(fp, "  %-12s %s\n", commands[i].name, commands[i].summary);
     fprintf(fp, "\nExit status: 0 success (warnings allowed), 1 invalid input or failed\n"
                 "computation (or a safety warning under --strict), 2 usage error.\n");
+}
+
+int sirt_cli_strtod(const char *text, double *out)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || *end != '\0' || errno == ERANGE || !isfinite(v))
+        return 0;
+    *out = v;
+    return 1;
 }
 
 int sirt_cli_fail(const sirt_error *err)
