@@ -37,6 +37,10 @@ void sirt_cmd_info_help(FILE *fp);
 int sirt_cmd_convert(int argc, char **argv);
 void sirt_cmd_convert_help(FILE *fp);
 void sirt_cmd_db_help(FILE *fp);
+int sirt_cmd_phantom(int argc, char **argv);
+void sirt_cmd_phantom_help(FILE *fp);
+int sirt_cmd_dose(int argc, char **argv);
+void sirt_cmd_dose_help(FILE *fp);
 
 /* Write `root` as a JSON file (cli_json.c): formatted, newline-terminated, atomically;
  * non-finite numbers are null (core/json_write.h). A NULL root gives SIRT_ENOMEM. */

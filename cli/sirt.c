@@ -28,6 +28,10 @@ static const sirt_command commands[] = {
     {"info", "geometry, units and header checks of an image file", sirt_cmd_info,
      sirt_cmd_info_help},
     {"convert", "convert images between formats", sirt_cmd_convert, sirt_cmd_convert_help},
+    {"phantom", "write a synthetic patient (CT, masks, SPECT, PET, truth) as DICOM and NIfTI",
+     sirt_cmd_phantom, sirt_cmd_phantom_help},
+    {"dose", "absorbed dose from an activity map: local deposition, kernel, Monte Carlo",
+     sirt_cmd_dose, sirt_cmd_dose_help},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
