@@ -41,6 +41,10 @@ int sirt_cmd_phantom(int argc, char **argv);
 void sirt_cmd_phantom_help(FILE *fp);
 int sirt_cmd_dose(int argc, char **argv);
 void sirt_cmd_dose_help(FILE *fp);
+int sirt_cmd_dvh(int argc, char **argv);
+void sirt_cmd_dvh_help(FILE *fp);
+int sirt_cmd_radiobiology(int argc, char **argv);
+void sirt_cmd_radiobiology_help(FILE *fp);
 
 /* Write `root` as a JSON file (cli_json.c): formatted, newline-terminated, atomically;
  * non-finite numbers are null (core/json_write.h). A NULL root gives SIRT_ENOMEM. */

@@ -32,6 +32,10 @@ static const sirt_command commands[] = {
      sirt_cmd_phantom, sirt_cmd_phantom_help},
     {"dose", "absorbed dose from an activity map: local deposition, kernel, Monte Carlo",
      sirt_cmd_dose, sirt_cmd_dose_help},
+    {"dvh", "dose-volume histograms and dose metrics (Dx, Vx) per structure", sirt_cmd_dvh,
+     sirt_cmd_dvh_help},
+    {"radiobiology", "BED, EQD2, EUD, TCP and NTCP per structure from a dose image",
+     sirt_cmd_radiobiology, sirt_cmd_radiobiology_help},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
