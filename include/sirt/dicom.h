@@ -144,6 +144,27 @@ sirt_status sirt_dicom_write_rtstruct(const sirt_mask *const *masks, size_t coun
 sirt_status sirt_dicom_read_seg(const char *path, const sirt_image *grid, sirt_mask ***out,
                                 size_t *count, sirt_error *err);
 
+/* --- Additions (issue 4, writing half) ----------------------------------------------- */
+
+/* The same as sirt_dicom_read_rtstruct_contours / sirt_dicom_read_rtstruct, and every
+ * contour that was skipped (POINT, OPEN_PLANAR, OPEN_NONPLANAR) noted in `notes` (severity
+ * info, rule "rtstruct_contour_skipped"; may be NULL) so the caller can show it. */
+sirt_status sirt_dicom_read_rtstruct_contours_ex(const char *path, sirt_contour_set ***out,
+                                                 size_t *count, sirt_warning_list *notes,
+                                                 sirt_error *err);
+sirt_status sirt_dicom_read_rtstruct_ex(const char *path, const sirt_image *grid,
+                                        int fractional, sirt_mask ***out, size_t *count,
+                                        sirt_warning_list *notes, sirt_error *err);
+
+/* Modality (0008,0060) of one DICOM file ("CT", "RTSTRUCT", "SEG", ...), headers only. */
+sirt_status sirt_dicom_file_modality(const char *path, char *modality, size_t size,
+                                     sirt_error *err);
+
+/* The UID we create for (seed, role): "2.25." + the decimal of the first 128 bits of
+ * SHA-256(seed as 8 little-endian bytes, then the role's bytes). */
+sirt_status sirt_dicom_make_uid(uint64_t seed, const char *role,
+                                char uid[SIRT_DICOM_UID_SIZE], sirt_error *err);
+
 #ifdef __cplusplus
 }
 #endif
