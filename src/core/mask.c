@@ -1,52 +1,115 @@
-/* Masks, resampling and contours (sirt/mask.h): stubs until the implementation lands. */
+/* Masks (sirt/mask.h, docs/images.md): creation, volume, masks from label images.
+ * Resampling is in resample.c, contours in contour.c. */
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sirt/mask.h"
+#include "core/mask_priv.h"
 
-#define NOT_YET(err) sirt_error_set(err, SIRT_EUNSUPPORTED, "mask", "not implemented yet")
+/* Copy `name` into a 64-byte field: at most 63 bytes, cut on a UTF-8 character boundary so a
+ * truncated RTSTRUCT ROI name (LO, up to 64 characters) stays valid text. */
+static void copy_name(char dst[64], const char *name)
+{
+    size_t n = name ? strlen(name) : 0;
+    if (n > 63) {
+        n = 63;
+        while (n > 0 && ((unsigned char)name[n] & 0xC0) == 0x80) /* continuation byte */
+            n--;
+    }
+    if (n)
+        memcpy(dst, name, n);
+    dst[n] = '\0';
+}
 
 sirt_status sirt_mask_new(const sirt_image *like, const char *name, int fractional,
                           sirt_mask **out, sirt_error *err)
 {
-    (void)like; (void)name; (void)fractional;
     *out = NULL;
-    return NOT_YET(err);
+    if (!like)
+        return sirt_error_set(err, SIRT_EINVAL, "like", "like: no grid given for the mask");
+    sirt_image *img = NULL;
+    sirt_status st = sirt_image_new(like->nx, like->ny, like->nz, &img, err);
+    if (st != SIRT_OK)
+        return st;
+    memcpy(img->spacing_mm, like->spacing_mm, sizeof img->spacing_mm);
+    memcpy(img->origin_mm, like->origin_mm, sizeof img->origin_mm);
+    memcpy(img->direction, like->direction, sizeof img->direction);
+    img->unit = SIRT_IMAGE_MASK_FRACTION;
+    sirt_mask *m = calloc(1, sizeof *m);
+    if (!m) {
+        sirt_image_free(img);
+        return sirt_error_set(err, SIRT_ENOMEM, "mask", "out of memory for mask \"%s\"",
+                              name ? name : "");
+    }
+    copy_name(m->name, name);
+    m->fractional = fractional ? 1 : 0;
+    m->image = img;
+    *out = m;
+    return SIRT_OK;
 }
-void sirt_mask_free(sirt_mask *mask) { (void)mask; }
-void sirt_mask_array_free(sirt_mask **masks, size_t count) { (void)masks; (void)count; }
-double sirt_mask_volume_ml(const sirt_mask *mask) { (void)mask; return 0.0; }
+
+void sirt_mask_free(sirt_mask *mask)
+{
+    if (!mask)
+        return;
+    sirt_image_free(mask->image);
+    free(mask);
+}
+
+void sirt_mask_array_free(sirt_mask **masks, size_t count)
+{
+    if (!masks)
+        return;
+    for (size_t i = 0; i < count; i++)
+        sirt_mask_free(masks[i]);
+    free(masks);
+}
+
+/* For orthonormal directions this is the product of the spacings. */
+double sirt_priv_voxel_volume_ml(const sirt_image *img)
+{
+    double m[3][3];
+    for (int r = 0; r < 3; r++)
+        for (int c = 0; c < 3; c++)
+            m[r][c] = img->direction[r][c] * img->spacing_mm[c];
+    double det = m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
+                 m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
+                 m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
+    return fabs(det) / 1000.0;
+}
+
+double sirt_mask_volume_ml(const sirt_mask *mask)
+{
+    if (!mask || !mask->image || !mask->image->voxels)
+        return 0.0;
+    const sirt_image *img = mask->image;
+    size_t n = sirt_image_voxel_count(img);
+    double sum = 0.0; /* double accumulation: 2^30 float terms stay exact to ~1e-7 */
+    for (size_t i = 0; i < n; i++)
+        sum += img->voxels[i];
+    return sum * sirt_priv_voxel_volume_ml(img);
+}
+
 sirt_status sirt_mask_from_labels(const sirt_image *labels, double label, const char *name,
                                   sirt_mask **out, sirt_error *err)
 {
-    (void)labels; (void)label; (void)name;
     *out = NULL;
-    return NOT_YET(err);
-}
-sirt_status sirt_image_resample(const sirt_image *src, const sirt_image *grid,
-                                sirt_resample_method method, sirt_image **out, sirt_error *err)
-{
-    (void)src; (void)grid; (void)method;
-    *out = NULL;
-    return NOT_YET(err);
-}
-sirt_status sirt_mask_resample(const sirt_mask *mask, const sirt_image *grid, int fractional,
-                               sirt_mask **out, sirt_error *err)
-{
-    (void)mask; (void)grid; (void)fractional;
-    *out = NULL;
-    return NOT_YET(err);
-}
-void sirt_contour_set_free(sirt_contour_set *set) { (void)set; }
-sirt_status sirt_mask_from_contours(const sirt_contour_set *set, const sirt_image *grid,
-                                    int fractional, sirt_mask **out, sirt_error *err)
-{
-    (void)set; (void)grid; (void)fractional;
-    *out = NULL;
-    return NOT_YET(err);
-}
-sirt_status sirt_mask_to_contours(const sirt_mask *mask, sirt_contour_set **out, sirt_error *err)
-{
-    (void)mask;
-    *out = NULL;
-    return NOT_YET(err);
+    if (!labels || !labels->voxels)
+        return sirt_error_set(err, SIRT_EINVAL, "labels", "labels: no label image given");
+    if (!isfinite(label))
+        return sirt_error_set(err, SIRT_EINVAL, "label",
+                              "label = %g (accepted: a finite number, e.g. an integer label)",
+                              label);
+    sirt_mask *m = NULL;
+    sirt_status st = sirt_mask_new(labels, name, 0, &m, err);
+    if (st != SIRT_OK)
+        return st;
+    size_t n = sirt_image_voxel_count(labels);
+    float *v = m->image->voxels;
+    /* Exact comparison: label images hold integers, exact in float up to 2^24. */
+    for (size_t i = 0; i < n; i++)
+        v[i] = ((double)labels->voxels[i] == label) ? 1.0f : 0.0f;
+    *out = m;
+    return SIRT_OK;
 }
