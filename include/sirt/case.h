@@ -144,6 +144,35 @@ typedef struct sirt_logistics {
     sirt_dose_calibrator measured;  /* the session's vial: covers every territory */
 } sirt_logistics;
 
+#define SIRT_PATH_LEN 1024
+
+/* A named image file (a mask of a territory or a tumour), path as written in the case. */
+typedef struct sirt_case_image_ref {
+    char name[SIRT_NAME_LEN];
+    char path[SIRT_PATH_LEN];
+} sirt_case_image_ref;
+
+/* `$.images` (docs/case-format.md): the image files `sirt run` measures. Paths are as
+ * written (relative to the case file's folder unless absolute); "" when not given. NIfTI
+ * files, DICOM files or DICOM folders. */
+typedef struct sirt_case_images {
+    int given;
+    char ct[SIRT_PATH_LEN];
+    char spect[SIRT_PATH_LEN];                /* 99mTc-MAA or 166Ho scout SPECT */
+    double spect_calibration_bq_per_count;    /* NaN: not given */
+    double spect_calibration_rel_uncertainty; /* NaN: not given */
+    char liver_mask[SIRT_PATH_LEN];           /* whole liver, tumours included */
+    char lungs_mask[SIRT_PATH_LEN];
+    char body_mask[SIRT_PATH_LEN];            /* "" : everything outside liver and lungs */
+    size_t n_territory_masks;
+    sirt_case_image_ref *territory_masks;     /* names match $.territories[i].name */
+    size_t n_tumour_masks;
+    sirt_case_image_ref *tumour_masks;        /* names match a tumour's name */
+    char post_image[SIRT_PATH_LEN];           /* post-treatment 90Y PET or 166Ho SPECT */
+    char post_kind[32];                       /* "y90_pet", "y90_bremsstrahlung_spect", "ho166_spect" */
+    double post_calibration_bq_per_count;     /* NaN: not given (image in Bq/mL) */
+} sirt_case_images;
+
 typedef struct sirt_case {
     char case_id[SIRT_NAME_LEN];
     char patient_id[SIRT_NAME_LEN];
@@ -166,6 +195,7 @@ typedef struct sirt_case {
     char nuclide[SIRT_ID_LEN];      /* empty: the product's nuclide */
     sirt_prescription prescription;
     sirt_logistics logistics;
+    sirt_case_images images;
 } sirt_case;
 
 /* Parse a case from a JSON text (`size` bytes) or file. Every field is validated;

@@ -101,6 +101,8 @@ void sirt_case_free(sirt_case *c)
             free(c->territories[i].tumours);
     free(c->territories);
     free(c->prior);
+    free(c->images.territory_masks);
+    free(c->images.tumour_masks);
     free(c);
 }
 
@@ -132,6 +134,8 @@ static void case_init(sirt_case *c)
     c->logistics.vial_activity_gbq = c->logistics.vial_volume_ml = NAN;
     c->logistics.allow_custom_dose = -1;
     c->logistics.measured.vial_before_gbq = c->logistics.measured.residual_gbq = NAN;
+    c->images.spect_calibration_bq_per_count = c->images.spect_calibration_rel_uncertainty = NAN;
+    c->images.post_calibration_bq_per_count = NAN;
 }
 
 /* ---- Sections ----------------------------------------------------------------------- */
@@ -687,6 +691,118 @@ static sirt_status parse_logistics(const cJSON *root, sirt_case *c, const sirt_j
 
 /* Volume in mL of something given as volume or mass: mass needs the liver density
  * from the file; without it the comparison is left to the planner (NaN). */
+/* `$.images.masks.territories` / `.tumours`: an object of name → path; every name must be a
+ * territory (or tumour) of the case, so a typo cannot leave a structure unmeasured. */
+static sirt_status parse_mask_map(const cJSON *masks, const char *mpath, const char *key,
+                                  const sirt_case *c, int tumours, sirt_case_image_ref **out,
+                                  size_t *n_out, const sirt_json_ctx *jc)
+{
+    const cJSON *m = sirt__json_get(jc, masks, key);
+    if (!m)
+        return SIRT_OK;
+    char p[SIRT_JSON_PATH_LEN];
+    sirt__json_path_key(p, mpath, key);
+    if (!cJSON_IsObject(m))
+        return sirt__json_error(jc, SIRT_EINVAL, p,
+                                "expected an object of name → mask file, e.g. {\"%s\": "
+                                "\"masks/%s.nii.gz\"}",
+                                tumours ? "S7 HCC" : "right lobe", tumours ? "t1" : "right");
+    int n = cJSON_GetArraySize(m);
+    if (n == 0)
+        return SIRT_OK;
+    *out = calloc((size_t)n, sizeof **out);
+    if (!*out)
+        return sirt_error_set(jc->err, SIRT_ENOMEM, p, "out of memory");
+    for (const cJSON *it = m->child; it; it = it->next) {
+        char q[SIRT_JSON_PATH_LEN];
+        sirt__json_path_key(q, p, it->string);
+        int found = 0;
+        for (size_t t = 0; t < c->n_territories && !found; t++) {
+            const sirt_territory *tr = &c->territories[t];
+            if (!tumours)
+                found = strcmp(tr->name, it->string) == 0;
+            else
+                for (size_t u = 0; u < tr->n_tumours && !found; u++)
+                    found = strcmp(tr->tumours[u].name, it->string) == 0;
+        }
+        if (!found)
+            return sirt__json_error(jc, SIRT_EINVAL, q,
+                                    "\"%s\" is not the name of a %s in $.territories; mask "
+                                    "names must match the case's %s names exactly",
+                                    it->string, tumours ? "tumour" : "territory",
+                                    tumours ? "tumour" : "territory");
+        sirt_case_image_ref *r = &(*out)[*n_out];
+        snprintf(r->name, sizeof r->name, "%s", it->string);
+        TRY(sirt__json_string(jc, m, p, it->string, "", r->path, sizeof r->path));
+        (*n_out)++;
+    }
+    return SIRT_OK;
+}
+
+static sirt_status parse_images(const cJSON *root, sirt_case *c, const sirt_json_ctx *jc)
+{
+    static const char *const keys[] = {"ct",
+                                       "spect",
+                                       "spect_calibration_bq_per_count",
+                                       "spect_calibration_rel_uncertainty",
+                                       "masks",
+                                       "post_treatment",
+                                       NULL};
+    static const char *const mask_keys[] = {"liver", "lungs", "body", "territories", "tumours",
+                                            NULL};
+    static const char *const post_keys[] = {"image", "kind", "calibration_bq_per_count", NULL};
+    static const char *const post_kinds[] = {"y90_pet", "y90_bremsstrahlung_spect",
+                                             "ho166_spect", NULL};
+    static const sirt_json_range R_CAL = {0, INFINITY, 1, 0, "Bq/count", NULL};
+    static const sirt_json_range R_REL = {0, 1, 0, 0, "", FRACTION_HINT};
+    const cJSON *o = sirt__json_get(jc, root, "images");
+    if (!o)
+        return SIRT_OK;
+    const char *path = "$.images";
+    sirt_case_images *im = &c->images;
+    TRY(sirt__json_check_object(jc, o, path, "the image files `sirt run` measures", keys));
+    im->given = 1;
+    TRY(sirt__json_string(jc, o, path, "ct", "the CT (NIfTI file or DICOM folder)", im->ct,
+                          sizeof im->ct));
+    TRY(sirt__json_string(jc, o, path, "spect", SIRT_JSON_OPTIONAL, im->spect, sizeof im->spect));
+    TRY(sirt__json_number(jc, o, path, "spect_calibration_bq_per_count", &R_CAL,
+                          SIRT_JSON_OPTIONAL, &im->spect_calibration_bq_per_count));
+    TRY(sirt__json_number(jc, o, path, "spect_calibration_rel_uncertainty", &R_REL,
+                          SIRT_JSON_OPTIONAL, &im->spect_calibration_rel_uncertainty));
+    char mp[SIRT_JSON_PATH_LEN];
+    const cJSON *masks = NULL;
+    TRY(sirt__json_object(jc, o, path, "masks", "the segmentations", mask_keys,
+                          "the segmentations: liver, lungs, and optionally body, territories, "
+                          "tumours",
+                          &masks, mp));
+    TRY(sirt__json_string(jc, masks, mp, "liver", "the whole-liver mask (tumours included)",
+                          im->liver_mask, sizeof im->liver_mask));
+    TRY(sirt__json_string(jc, masks, mp, "lungs", "the lungs mask", im->lungs_mask,
+                          sizeof im->lungs_mask));
+    TRY(sirt__json_string(jc, masks, mp, "body", SIRT_JSON_OPTIONAL, im->body_mask,
+                          sizeof im->body_mask));
+    TRY(parse_mask_map(masks, mp, "territories", c, 0, &im->territory_masks,
+                       &im->n_territory_masks, jc));
+    TRY(parse_mask_map(masks, mp, "tumours", c, 1, &im->tumour_masks, &im->n_tumour_masks, jc));
+    const cJSON *post = sirt__json_get(jc, o, "post_treatment");
+    if (post) {
+        char pp[SIRT_JSON_PATH_LEN];
+        sirt__json_path_key(pp, path, "post_treatment");
+        TRY(sirt__json_check_object(jc, post, pp, "the post-treatment image", post_keys));
+        TRY(sirt__json_string(jc, post, pp, "image", "the post-treatment image file",
+                              im->post_image, sizeof im->post_image));
+        int kind = -1;
+        TRY(sirt__json_enum(jc, post, pp, "kind", post_kinds, NULL,
+                            "what the image is: \"y90_pet\", \"y90_bremsstrahlung_spect\" or "
+                            "\"ho166_spect\"",
+                            &kind));
+        snprintf(im->post_kind, sizeof im->post_kind, "%s", post_kinds[kind]);
+        TRY(sirt__json_number(jc, post, pp, "calibration_bq_per_count", &R_CAL,
+                              SIRT_JSON_OPTIONAL, &im->post_calibration_bq_per_count));
+    }
+    return SIRT_OK;
+}
+
 static double as_volume_ml(double volume_ml, double mass_kg, double density_g_per_ml)
 {
     if (!isnan(volume_ml))
@@ -897,7 +1013,7 @@ static sirt_status parse_root(const cJSON *root, sirt_case *c, const sirt_json_c
     static const char *const keys[] = {
         "format",       "case_id",    "notes",   "patient", "prior_treatments",
         "anatomy",      "simulation", "product", "nuclide", "territories",
-        "prescription", "logistics",  NULL};
+        "prescription", "logistics",  "images",  NULL};
     TRY(sirt__json_check_object(jc, root, "$",
                                 "a sirtkit case file is one JSON object at the top level", keys));
 
@@ -930,6 +1046,7 @@ static sirt_status parse_root(const cJSON *root, sirt_case *c, const sirt_json_c
     TRY(parse_territories(root, c, jc));
     TRY(parse_prescription(root, c, &strategy_given, jc));
     TRY(parse_logistics(root, c, jc));
+    TRY(parse_images(root, c, jc));
     TRY(check_consistency(c, jc));
     TRY(check_model(c, strategy_given, jc));
     return SIRT_OK;
