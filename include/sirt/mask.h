@@ -77,6 +77,9 @@ sirt_status sirt_mask_from_contours(const sirt_contour_set *set, const sirt_imag
 sirt_status sirt_mask_to_contours(const sirt_mask *mask, sirt_contour_set **out,
                                   sirt_error *err);
 
+/* Free `count` contour sets (each may be NULL), then the array (an RTSTRUCT's ROIs). */
+void sirt_contour_set_array_free(sirt_contour_set **sets, size_t count);
+
 #ifdef __cplusplus
 }
 #endif
