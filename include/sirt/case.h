@@ -196,6 +196,7 @@ typedef struct sirt_case {
     sirt_prescription prescription;
     sirt_logistics logistics;
     sirt_case_images images;
+    int strategy_given;             /* $.prescription.strategy was written (validation) */
 } sirt_case;
 
 /* Parse a case from a JSON text (`size` bytes) or file. Every field is validated;
@@ -203,6 +204,17 @@ typedef struct sirt_case {
  * names are checked against the catalogue by the planner, not here.
  * On failure *out stays NULL. */
 sirt_status sirt_case_parse(const char *json, size_t size, sirt_case **out, sirt_error *err);
+
+/* sirt_case_parse_ex flags. DEFER_IMAGE_VALUES: when the case has `$.images`, values the
+ * images measure (tumour volumes with a tumour mask, perfused volumes with a territory mask or
+ * the single territory's liver mask) may be absent, and the cross-checks (volumes, model
+ * requirements) are left to sirt_case_validate, which the caller runs after filling them. */
+#define SIRT_CASE_DEFER_IMAGE_VALUES 1u
+sirt_status sirt_case_parse_ex(const char *json, size_t size, unsigned flags, sirt_case **out,
+                               sirt_error *err);
+/* The cross-checks of sirt_case_parse on a case filled by the caller (errors name the JSON
+ * path the value belongs to). */
+sirt_status sirt_case_validate(const sirt_case *c, sirt_error *err);
 sirt_status sirt_case_read(const char *path, sirt_case **out, sirt_error *err);
 void sirt_case_free(sirt_case *c);
 

@@ -16,6 +16,7 @@
 #include "sirt/dicom.h"
 #include "sirt/phantom.h"
 #include "sirt/dose.h"
+#include "sirt/workup_images.h"
 #include "sirt/design.h"
 #include "sirt/deb.h"
 #include "sirt/response.h"

@@ -473,8 +473,158 @@ static sirt_status parse_simulation(const cJSON *root, sirt_case *c, const sirt_
     return SIRT_OK;
 }
 
-static sirt_status parse_tumour(const cJSON *it, const char *p, sirt_tumour *t,
-                                const sirt_json_ctx *jc)
+/* `$.images.masks.territories` / `.tumours`: an object of name → path (names checked against
+ * the case by check_image_names once the territories are read). */
+static sirt_status parse_mask_map(const cJSON *masks, const char *mpath, const char *key,
+                                  int tumours, sirt_case_image_ref **out, size_t *n_out,
+                                  const sirt_json_ctx *jc)
+{
+    const cJSON *m = sirt__json_get(jc, masks, key);
+    if (!m)
+        return SIRT_OK;
+    char p[SIRT_JSON_PATH_LEN];
+    sirt__json_path_key(p, mpath, key);
+    if (!cJSON_IsObject(m))
+        return sirt__json_error(jc, SIRT_EINVAL, p,
+                                "expected an object of name → mask file, e.g. {\"%s\": "
+                                "\"masks/%s.nii.gz\"}",
+                                tumours ? "S7 HCC" : "right lobe", tumours ? "t1" : "right");
+    int n = cJSON_GetArraySize(m);
+    if (n == 0)
+        return SIRT_OK;
+    *out = calloc((size_t)n, sizeof **out);
+    if (!*out)
+        return sirt_error_set(jc->err, SIRT_ENOMEM, p, "out of memory");
+    for (const cJSON *it = m->child; it; it = it->next) {
+        char q[SIRT_JSON_PATH_LEN];
+        sirt__json_path_key(q, p, it->string);
+        sirt_case_image_ref *r = &(*out)[*n_out];
+        snprintf(r->name, sizeof r->name, "%s", it->string);
+        TRY(sirt__json_string(jc, m, p, it->string, "", r->path, sizeof r->path));
+        (*n_out)++;
+    }
+    return SIRT_OK;
+}
+
+static sirt_status parse_images(const cJSON *root, sirt_case *c, const sirt_json_ctx *jc)
+{
+    static const char *const keys[] = {"ct",
+                                       "spect",
+                                       "spect_calibration_bq_per_count",
+                                       "spect_calibration_rel_uncertainty",
+                                       "masks",
+                                       "post_treatment",
+                                       NULL};
+    static const char *const mask_keys[] = {"liver", "lungs", "body", "territories", "tumours",
+                                            NULL};
+    static const char *const post_keys[] = {"image", "kind", "calibration_bq_per_count", NULL};
+    static const char *const post_kinds[] = {"y90_pet", "y90_bremsstrahlung_spect",
+                                             "ho166_spect", NULL};
+    static const sirt_json_range R_CAL = {0, INFINITY, 1, 0, "Bq/count", NULL};
+    static const sirt_json_range R_REL = {0, 1, 0, 0, "", FRACTION_HINT};
+    const cJSON *o = sirt__json_get(jc, root, "images");
+    if (!o)
+        return SIRT_OK;
+    const char *path = "$.images";
+    sirt_case_images *im = &c->images;
+    TRY(sirt__json_check_object(jc, o, path, "the image files `sirt run` measures", keys));
+    im->given = 1;
+    TRY(sirt__json_string(jc, o, path, "ct", "the CT (NIfTI file or DICOM folder)", im->ct,
+                          sizeof im->ct));
+    TRY(sirt__json_string(jc, o, path, "spect", SIRT_JSON_OPTIONAL, im->spect, sizeof im->spect));
+    TRY(sirt__json_number(jc, o, path, "spect_calibration_bq_per_count", &R_CAL,
+                          SIRT_JSON_OPTIONAL, &im->spect_calibration_bq_per_count));
+    TRY(sirt__json_number(jc, o, path, "spect_calibration_rel_uncertainty", &R_REL,
+                          SIRT_JSON_OPTIONAL, &im->spect_calibration_rel_uncertainty));
+    char mp[SIRT_JSON_PATH_LEN];
+    const cJSON *masks = NULL;
+    TRY(sirt__json_object(jc, o, path, "masks", "the segmentations", mask_keys,
+                          "the segmentations: liver, lungs, and optionally body, territories, "
+                          "tumours",
+                          &masks, mp));
+    TRY(sirt__json_string(jc, masks, mp, "liver", "the whole-liver mask (tumours included)",
+                          im->liver_mask, sizeof im->liver_mask));
+    TRY(sirt__json_string(jc, masks, mp, "lungs", "the lungs mask", im->lungs_mask,
+                          sizeof im->lungs_mask));
+    TRY(sirt__json_string(jc, masks, mp, "body", SIRT_JSON_OPTIONAL, im->body_mask,
+                          sizeof im->body_mask));
+    TRY(parse_mask_map(masks, mp, "territories", 0, &im->territory_masks,
+                       &im->n_territory_masks, jc));
+    TRY(parse_mask_map(masks, mp, "tumours", 1, &im->tumour_masks, &im->n_tumour_masks, jc));
+    const cJSON *post = sirt__json_get(jc, o, "post_treatment");
+    if (post) {
+        char pp[SIRT_JSON_PATH_LEN];
+        sirt__json_path_key(pp, path, "post_treatment");
+        TRY(sirt__json_check_object(jc, post, pp, "the post-treatment image", post_keys));
+        TRY(sirt__json_string(jc, post, pp, "image", "the post-treatment image file",
+                              im->post_image, sizeof im->post_image));
+        int kind = -1;
+        TRY(sirt__json_enum(jc, post, pp, "kind", post_kinds, NULL,
+                            "what the image is: \"y90_pet\", \"y90_bremsstrahlung_spect\" or "
+                            "\"ho166_spect\"",
+                            &kind));
+        snprintf(im->post_kind, sizeof im->post_kind, "%s", post_kinds[kind]);
+        TRY(sirt__json_number(jc, post, pp, "calibration_bq_per_count", &R_CAL,
+                              SIRT_JSON_OPTIONAL, &im->post_calibration_bq_per_count));
+    }
+    return SIRT_OK;
+}
+
+static int is_tumour_name(const sirt_case *c, const char *name)
+{
+    for (size_t t = 0; t < c->n_territories; t++)
+        for (size_t u = 0; u < c->territories[t].n_tumours; u++)
+            if (strcmp(c->territories[t].tumours[u].name, name) == 0)
+                return 1;
+    return 0;
+}
+
+static int is_territory_name(const sirt_case *c, const char *name)
+{
+    for (size_t t = 0; t < c->n_territories; t++)
+        if (strcmp(c->territories[t].name, name) == 0)
+            return 1;
+    return 0;
+}
+
+/* Every mask name must be a territory (or tumour) of the case, so that a typo cannot leave a
+ * structure unmeasured. */
+static sirt_status check_image_names(const sirt_case *c, const sirt_json_ctx *jc)
+{
+    for (int tumours = 0; tumours < 2; tumours++) {
+        const sirt_case_image_ref *r = tumours ? c->images.tumour_masks : c->images.territory_masks;
+        size_t n = tumours ? c->images.n_tumour_masks : c->images.n_territory_masks;
+        for (size_t i = 0; i < n; i++) {
+            if (tumours ? is_tumour_name(c, r[i].name) : is_territory_name(c, r[i].name))
+                continue;
+            char p[SIRT_JSON_PATH_LEN], q[SIRT_JSON_PATH_LEN];
+            sirt__json_path_key(p, "$.images.masks", tumours ? "tumours" : "territories");
+            sirt__json_path_key(q, p, r[i].name);
+            return sirt__json_error(jc, SIRT_EINVAL, q,
+                                    "\"%s\" is not the name of a %s in $.territories; mask "
+                                    "names must match the case's %s names exactly",
+                                    r[i].name, tumours ? "tumour" : "territory",
+                                    tumours ? "tumour" : "territory");
+        }
+    }
+    return SIRT_OK;
+}
+
+/* Deferred parsing (sirt_case_parse_ex): a value the images will measure may be absent. */
+static int image_mask_named(const sirt_case *c, int tumours, const char *name)
+{
+    if (!c->images.given)
+        return 0;
+    const sirt_case_image_ref *r = tumours ? c->images.tumour_masks : c->images.territory_masks;
+    size_t n = tumours ? c->images.n_tumour_masks : c->images.n_territory_masks;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(r[i].name, name) == 0)
+            return 1;
+    return 0;
+}
+
+static sirt_status parse_tumour(const cJSON *it, const char *p, sirt_tumour *t, int defer,
+                                const sirt_case *c, const sirt_json_ctx *jc)
 {
     static const char *const keys[] = {"name", "volume_ml", "mass_kg", "counts", "tn_ratio", NULL};
     char q[SIRT_JSON_PATH_LEN];
@@ -484,7 +634,7 @@ static sirt_status parse_tumour(const cJSON *it, const char *p, sirt_tumour *t,
                           sizeof t->name));
     TRY(sirt__json_number(jc, it, p, "volume_ml", &R_VOLUME, SIRT_JSON_OPTIONAL, &t->volume_ml));
     TRY(sirt__json_number(jc, it, p, "mass_kg", &R_MASS, SIRT_JSON_OPTIONAL, &t->mass_kg));
-    if (isnan(t->volume_ml) && isnan(t->mass_kg)) {
+    if (isnan(t->volume_ml) && isnan(t->mass_kg) && !(defer && image_mask_named(c, 1, t->name))) {
         sirt__json_path_key(q, p, "volume_ml");
         return sirt__json_missing(jc, q, "give the tumour volume_ml (or mass_kg)");
     }
@@ -505,8 +655,8 @@ static sirt_status parse_tumour(const cJSON *it, const char *p, sirt_tumour *t,
     return SIRT_OK;
 }
 
-static sirt_status parse_territory(const cJSON *it, const char *p, sirt_territory *t,
-                                   const sirt_json_ctx *jc)
+static sirt_status parse_territory(const cJSON *it, const char *p, sirt_territory *t, int defer,
+                                   int only_one, const sirt_case *c, const sirt_json_ctx *jc)
 {
     static const char *const keys[] = {
         "name", "perfused_volume_ml", "normal_counts", "lsf_fraction", "activity_gbq", "tumours",
@@ -515,8 +665,12 @@ static sirt_status parse_territory(const cJSON *it, const char *p, sirt_territor
     TRY(sirt__json_check_object(jc, it, p, "one arterial territory (catheter position)", keys));
     TRY(sirt__json_string(jc, it, p, "name", "a name for the territory (e.g. \"right lobe\")",
                           t->name, sizeof t->name));
+    /* Deferred: the territory's mask (or, for a single territory, the liver mask) measures it. */
+    int measured = defer && c->images.given && (only_one || image_mask_named(c, 0, t->name));
     TRY(sirt__json_number(jc, it, p, "perfused_volume_ml", &R_VOLUME,
-                          "the whole volume perfused from this catheter position, tumours included",
+                          measured ? SIRT_JSON_OPTIONAL
+                                   : "the whole volume perfused from this catheter position, "
+                                     "tumours included",
                           &t->perfused_volume_ml));
     TRY(sirt__json_number(jc, it, p, "normal_counts", &R_COUNTS, SIRT_JSON_OPTIONAL,
                           &t->normal_spect_counts));
@@ -545,12 +699,13 @@ static sirt_status parse_territory(const cJSON *it, const char *p, sirt_territor
         char q[SIRT_JSON_PATH_LEN];
         sirt__json_path_index(q, tp, i);
         t->n_tumours = i + 1;
-        TRY(parse_tumour(tu, q, &t->tumours[i], jc));
+        TRY(parse_tumour(tu, q, &t->tumours[i], defer, c, jc));
     }
     return SIRT_OK;
 }
 
-static sirt_status parse_territories(const cJSON *root, sirt_case *c, const sirt_json_ctx *jc)
+static sirt_status parse_territories(const cJSON *root, sirt_case *c, int defer,
+                                     const sirt_json_ctx *jc)
 {
     char path[SIRT_JSON_PATH_LEN];
     const cJSON *arr;
@@ -573,7 +728,7 @@ static sirt_status parse_territories(const cJSON *root, sirt_case *c, const sirt
         char p[SIRT_JSON_PATH_LEN];
         sirt__json_path_index(p, path, i);
         c->n_territories = i + 1;
-        TRY(parse_territory(it, p, &c->territories[i], jc));
+        TRY(parse_territory(it, p, &c->territories[i], defer, n == 1, c, jc));
     }
     return SIRT_OK;
 }
@@ -691,118 +846,6 @@ static sirt_status parse_logistics(const cJSON *root, sirt_case *c, const sirt_j
 
 /* Volume in mL of something given as volume or mass: mass needs the liver density
  * from the file; without it the comparison is left to the planner (NaN). */
-/* `$.images.masks.territories` / `.tumours`: an object of name → path; every name must be a
- * territory (or tumour) of the case, so a typo cannot leave a structure unmeasured. */
-static sirt_status parse_mask_map(const cJSON *masks, const char *mpath, const char *key,
-                                  const sirt_case *c, int tumours, sirt_case_image_ref **out,
-                                  size_t *n_out, const sirt_json_ctx *jc)
-{
-    const cJSON *m = sirt__json_get(jc, masks, key);
-    if (!m)
-        return SIRT_OK;
-    char p[SIRT_JSON_PATH_LEN];
-    sirt__json_path_key(p, mpath, key);
-    if (!cJSON_IsObject(m))
-        return sirt__json_error(jc, SIRT_EINVAL, p,
-                                "expected an object of name → mask file, e.g. {\"%s\": "
-                                "\"masks/%s.nii.gz\"}",
-                                tumours ? "S7 HCC" : "right lobe", tumours ? "t1" : "right");
-    int n = cJSON_GetArraySize(m);
-    if (n == 0)
-        return SIRT_OK;
-    *out = calloc((size_t)n, sizeof **out);
-    if (!*out)
-        return sirt_error_set(jc->err, SIRT_ENOMEM, p, "out of memory");
-    for (const cJSON *it = m->child; it; it = it->next) {
-        char q[SIRT_JSON_PATH_LEN];
-        sirt__json_path_key(q, p, it->string);
-        int found = 0;
-        for (size_t t = 0; t < c->n_territories && !found; t++) {
-            const sirt_territory *tr = &c->territories[t];
-            if (!tumours)
-                found = strcmp(tr->name, it->string) == 0;
-            else
-                for (size_t u = 0; u < tr->n_tumours && !found; u++)
-                    found = strcmp(tr->tumours[u].name, it->string) == 0;
-        }
-        if (!found)
-            return sirt__json_error(jc, SIRT_EINVAL, q,
-                                    "\"%s\" is not the name of a %s in $.territories; mask "
-                                    "names must match the case's %s names exactly",
-                                    it->string, tumours ? "tumour" : "territory",
-                                    tumours ? "tumour" : "territory");
-        sirt_case_image_ref *r = &(*out)[*n_out];
-        snprintf(r->name, sizeof r->name, "%s", it->string);
-        TRY(sirt__json_string(jc, m, p, it->string, "", r->path, sizeof r->path));
-        (*n_out)++;
-    }
-    return SIRT_OK;
-}
-
-static sirt_status parse_images(const cJSON *root, sirt_case *c, const sirt_json_ctx *jc)
-{
-    static const char *const keys[] = {"ct",
-                                       "spect",
-                                       "spect_calibration_bq_per_count",
-                                       "spect_calibration_rel_uncertainty",
-                                       "masks",
-                                       "post_treatment",
-                                       NULL};
-    static const char *const mask_keys[] = {"liver", "lungs", "body", "territories", "tumours",
-                                            NULL};
-    static const char *const post_keys[] = {"image", "kind", "calibration_bq_per_count", NULL};
-    static const char *const post_kinds[] = {"y90_pet", "y90_bremsstrahlung_spect",
-                                             "ho166_spect", NULL};
-    static const sirt_json_range R_CAL = {0, INFINITY, 1, 0, "Bq/count", NULL};
-    static const sirt_json_range R_REL = {0, 1, 0, 0, "", FRACTION_HINT};
-    const cJSON *o = sirt__json_get(jc, root, "images");
-    if (!o)
-        return SIRT_OK;
-    const char *path = "$.images";
-    sirt_case_images *im = &c->images;
-    TRY(sirt__json_check_object(jc, o, path, "the image files `sirt run` measures", keys));
-    im->given = 1;
-    TRY(sirt__json_string(jc, o, path, "ct", "the CT (NIfTI file or DICOM folder)", im->ct,
-                          sizeof im->ct));
-    TRY(sirt__json_string(jc, o, path, "spect", SIRT_JSON_OPTIONAL, im->spect, sizeof im->spect));
-    TRY(sirt__json_number(jc, o, path, "spect_calibration_bq_per_count", &R_CAL,
-                          SIRT_JSON_OPTIONAL, &im->spect_calibration_bq_per_count));
-    TRY(sirt__json_number(jc, o, path, "spect_calibration_rel_uncertainty", &R_REL,
-                          SIRT_JSON_OPTIONAL, &im->spect_calibration_rel_uncertainty));
-    char mp[SIRT_JSON_PATH_LEN];
-    const cJSON *masks = NULL;
-    TRY(sirt__json_object(jc, o, path, "masks", "the segmentations", mask_keys,
-                          "the segmentations: liver, lungs, and optionally body, territories, "
-                          "tumours",
-                          &masks, mp));
-    TRY(sirt__json_string(jc, masks, mp, "liver", "the whole-liver mask (tumours included)",
-                          im->liver_mask, sizeof im->liver_mask));
-    TRY(sirt__json_string(jc, masks, mp, "lungs", "the lungs mask", im->lungs_mask,
-                          sizeof im->lungs_mask));
-    TRY(sirt__json_string(jc, masks, mp, "body", SIRT_JSON_OPTIONAL, im->body_mask,
-                          sizeof im->body_mask));
-    TRY(parse_mask_map(masks, mp, "territories", c, 0, &im->territory_masks,
-                       &im->n_territory_masks, jc));
-    TRY(parse_mask_map(masks, mp, "tumours", c, 1, &im->tumour_masks, &im->n_tumour_masks, jc));
-    const cJSON *post = sirt__json_get(jc, o, "post_treatment");
-    if (post) {
-        char pp[SIRT_JSON_PATH_LEN];
-        sirt__json_path_key(pp, path, "post_treatment");
-        TRY(sirt__json_check_object(jc, post, pp, "the post-treatment image", post_keys));
-        TRY(sirt__json_string(jc, post, pp, "image", "the post-treatment image file",
-                              im->post_image, sizeof im->post_image));
-        int kind = -1;
-        TRY(sirt__json_enum(jc, post, pp, "kind", post_kinds, NULL,
-                            "what the image is: \"y90_pet\", \"y90_bremsstrahlung_spect\" or "
-                            "\"ho166_spect\"",
-                            &kind));
-        snprintf(im->post_kind, sizeof im->post_kind, "%s", post_kinds[kind]);
-        TRY(sirt__json_number(jc, post, pp, "calibration_bq_per_count", &R_CAL,
-                              SIRT_JSON_OPTIONAL, &im->post_calibration_bq_per_count));
-    }
-    return SIRT_OK;
-}
-
 static double as_volume_ml(double volume_ml, double mass_kg, double density_g_per_ml)
 {
     if (!isnan(volume_ml))
@@ -1008,7 +1051,8 @@ static sirt_status check_model(const sirt_case *c, int strategy_given, const sir
 
 /* ---- Entry points ------------------------------------------------------------------- */
 
-static sirt_status parse_root(const cJSON *root, sirt_case *c, const sirt_json_ctx *jc)
+static sirt_status parse_root(const cJSON *root, sirt_case *c, int defer,
+                              const sirt_json_ctx *jc)
 {
     static const char *const keys[] = {
         "format",       "case_id",    "notes",   "patient", "prior_treatments",
@@ -1041,18 +1085,36 @@ static sirt_status parse_root(const cJSON *root, sirt_case *c, const sirt_json_c
     int strategy_given = 0;
     TRY(parse_patient(root, c, jc));
     TRY(parse_prior(root, c, jc));
+    TRY(parse_images(root, c, jc)); /* before the territories: deferral looks at the masks */
     TRY(parse_anatomy(root, c, jc));
     TRY(parse_simulation(root, c, jc));
-    TRY(parse_territories(root, c, jc));
+    TRY(parse_territories(root, c, defer, jc));
+    TRY(check_image_names(c, jc));
     TRY(parse_prescription(root, c, &strategy_given, jc));
     TRY(parse_logistics(root, c, jc));
-    TRY(parse_images(root, c, jc));
+    c->strategy_given = strategy_given;
+    if (defer && c->images.given)
+        return SIRT_OK; /* sirt_case_validate runs once the images have filled the case */
     TRY(check_consistency(c, jc));
     TRY(check_model(c, strategy_given, jc));
     return SIRT_OK;
 }
 
+sirt_status sirt_case_validate(const sirt_case *c, sirt_error *err)
+{
+    const sirt_json_ctx jc = {err, NULL, 0, 1};
+    TRY(check_consistency(c, &jc));
+    TRY(check_model(c, c->strategy_given, &jc));
+    return SIRT_OK;
+}
+
 sirt_status sirt_case_parse(const char *json, size_t size, sirt_case **out, sirt_error *err)
+{
+    return sirt_case_parse_ex(json, size, 0, out, err);
+}
+
+sirt_status sirt_case_parse_ex(const char *json, size_t size, unsigned flags, sirt_case **out,
+                               sirt_error *err)
 {
     if (!out)
         return sirt_error_set(err, SIRT_EINVAL, "out", "sirt_case_parse: out is NULL");
@@ -1070,7 +1132,7 @@ sirt_status sirt_case_parse(const char *json, size_t size, sirt_case **out, sirt
         return sirt_error_set(err, SIRT_ENOMEM, "$", "out of memory");
     }
     case_init(c);
-    sirt_status st = parse_root(root, c, &jc);
+    sirt_status st = parse_root(root, c, (flags & SIRT_CASE_DEFER_IMAGE_VALUES) != 0, &jc);
     cJSON_Delete(root);
     if (st != SIRT_OK) {
         sirt_case_free(c);
