@@ -1,12 +1,8 @@
 /* sirt dvh: dose-volume histograms and dose metrics per structure (docs/cli/dvh.md). */
-#define _POSIX_C_SOURCE 200809L
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <cJSON.h>
 #include <gsl/gsl_errno.h>
@@ -34,36 +30,6 @@ void sirt_cmd_dvh_help(FILE *fp)
             "  --csv DIR            write DIR/NAME.csv per structure (DIR must not exist)\n"
             "  --json FILE          write the results as JSON (atomic)\n\n"
             "Exit status: 0 success, 1 invalid input, 2 usage error.\n");
-}
-
-/* Remove a temporary CSV folder and what we wrote in it. */
-static void remove_dir(const char *dir, const dvh_input *in, size_t upto)
-{
-    char path[4096];
-    for (size_t k = 0; k < upto; k++) {
-        snprintf(path, sizeof path, "%s/%s.csv", dir, in->s[k].name);
-        remove(path);
-    }
-    rmdir(dir);
-}
-
-static sirt_status write_csv(const char *dir, const sirt_dvh *h, sirt_error *err)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s.csv", dir, h->name);
-    size_t cap = 64 + h->n_bins * 96, len = 0;
-    char *buf = malloc(cap);
-    if (!buf)
-        return sirt_error_set(err, SIRT_ENOMEM, path, "out of memory for %s", path);
-    len += (size_t)snprintf(buf, cap, "dose_gy,cumulative_ml,cumulative_percent,differential_ml\n");
-    for (size_t b = 0; b < h->n_bins && h->n_voxels > 0; b++) {
-        double pct = 100.0 * h->cumulative_ml[b] / h->volume_ml;
-        len += (size_t)snprintf(buf + len, cap - len, "%.6g,%.9g,%.9g,%.9g\n", h->dose_gy[b],
-                                h->cumulative_ml[b], pct, h->differential_ml[b]);
-    }
-    sirt_status st = sirt_write_file_atomic(path, buf, len, err);
-    free(buf);
-    return st;
 }
 
 static cJSON *structure_json(const dvh_structure *s, const sirt_dvh *h, const sirt_mask *m,
@@ -181,24 +147,9 @@ int sirt_cmd_dvh(int argc, char **argv)
         return sirt_cli_fail(&err);
     char tmpdir[4096] = "";
     cJSON *root = NULL, *arr = NULL, *warnings = NULL;
-    size_t written = 0;
 
-    if (csv_dir) {
-        struct stat sb;
-        if (stat(csv_dir, &sb) == 0) {
-            sirt_error_set(&err, SIRT_EINVAL, "--csv",
-                           "--csv %s: already exists (give a new folder; nothing is overwritten)",
-                           csv_dir);
-            goto done;
-        }
-        int nw = snprintf(tmpdir, sizeof tmpdir, "%s.tmp-XXXXXX", csv_dir);
-        if (nw < 0 || (size_t)nw >= sizeof tmpdir || !mkdtemp(tmpdir)) {
-            sirt_error_set(&err, SIRT_EIO, "--csv", "--csv %s: cannot create a folder next to it: %s",
-                           csv_dir, strerror(errno));
-            tmpdir[0] = '\0';
-            goto done;
-        }
-    }
+    if (csv_dir && dvh_csv_begin(csv_dir, tmpdir, sizeof tmpdir, &err) != SIRT_OK)
+        goto done;
     if (dvh_input_load(&in, &err) != SIRT_OK)
         goto done;
     if (in.unit_warning[0])
@@ -238,9 +189,7 @@ int sirt_cmd_dvh(int argc, char **argv)
         }
         cJSON_AddItemToArray(arr, structure_json(&in.s[k], h, m, metrics, n_metrics));
         print_row(h, metrics, n_metrics);
-        sirt_status st = tmpdir[0] ? write_csv(tmpdir, h, &err) : SIRT_OK;
-        if (tmpdir[0] && st == SIRT_OK)
-            written = k + 1;
+        sirt_status st = tmpdir[0] ? dvh_csv_write(tmpdir, h->name, h, &err) : SIRT_OK;
         sirt_dvh_free(h);
         sirt_mask_free(m);
         if (st != SIRT_OK)
@@ -249,9 +198,7 @@ int sirt_cmd_dvh(int argc, char **argv)
     if (json_path && sirt_cli_write_json(json_path, root, &err) != SIRT_OK)
         goto done;
     if (tmpdir[0]) {
-        if (rename(tmpdir, csv_dir) != 0) {
-            sirt_error_set(&err, SIRT_EIO, "--csv", "--csv %s: cannot rename %s to it: %s",
-                           csv_dir, tmpdir, strerror(errno));
+        if (dvh_csv_commit(tmpdir, csv_dir, &err) != SIRT_OK) {
             if (json_path)
                 remove(json_path);
             goto done;
@@ -261,7 +208,7 @@ int sirt_cmd_dvh(int argc, char **argv)
     rc = SIRT_EXIT_OK;
 done:
     if (tmpdir[0])
-        remove_dir(tmpdir, &in, written);
+        dvh_csv_abort(tmpdir);
     cJSON_Delete(root);
     free(metrics);
     dvh_input_free(&in);

@@ -1,5 +1,10 @@
 /* Shared input handling of sirt dvh and sirt radiobiology (cmd_dvh_input.h). */
+#define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
+#include <errno.h>
 #include <math.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,4 +196,72 @@ void dvh_input_free(dvh_input *in)
     sirt_image_free(in->dose);
     sirt_image_free(in->labels);
     in->dose = in->labels = NULL;
+}
+
+sirt_status dvh_csv_begin(const char *dir, char *tmp, size_t tmp_size, sirt_error *err)
+{
+    struct stat sb;
+    tmp[0] = '\0';
+    if (stat(dir, &sb) == 0)
+        return sirt_error_set(err, SIRT_EINVAL, "--csv",
+                              "--csv %s: already exists (give a new folder; nothing is "
+                              "overwritten)",
+                              dir);
+    int nw = snprintf(tmp, tmp_size, "%s.tmp-XXXXXX", dir);
+    if (nw < 0 || (size_t)nw >= tmp_size || !mkdtemp(tmp)) {
+        tmp[0] = '\0';
+        return sirt_error_set(err, SIRT_EIO, "--csv",
+                              "--csv %s: cannot create a folder next to it: %s", dir,
+                              strerror(errno));
+    }
+    return SIRT_OK;
+}
+
+sirt_status dvh_csv_write(const char *tmpdir, const char *stem, const sirt_dvh *h,
+                          sirt_error *err)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s.csv", tmpdir, stem);
+    size_t cap = 80 + h->n_bins * 100, len = 0;
+    char *buf = malloc(cap);
+    if (!buf)
+        return sirt_error_set(err, SIRT_ENOMEM, path, "out of memory for %s", path);
+    len += (size_t)snprintf(buf, cap, "dose_gy,cumulative_ml,cumulative_percent,differential_ml\n");
+    for (size_t b = 0; b < h->n_bins && h->n_voxels > 0; b++) {
+        double pct = 100.0 * h->cumulative_ml[b] / h->volume_ml;
+        len += (size_t)snprintf(buf + len, cap - len, "%.6g,%.9g,%.9g,%.9g\n", h->dose_gy[b],
+                                h->cumulative_ml[b], pct, h->differential_ml[b]);
+    }
+    sirt_status st = sirt_write_file_atomic(path, buf, len, err);
+    free(buf);
+    return st;
+}
+
+sirt_status dvh_csv_commit(const char *tmpdir, const char *dir, sirt_error *err)
+{
+    if (rename(tmpdir, dir) != 0) {
+        sirt_error_set(err, SIRT_EIO, "--csv", "--csv %s: cannot rename %s to it: %s", dir,
+                       tmpdir, strerror(errno));
+        dvh_csv_abort(tmpdir);
+        return SIRT_EIO;
+    }
+    return SIRT_OK;
+}
+
+/* Only our own temporary folder: every regular file in it is ours. */
+void dvh_csv_abort(const char *tmpdir)
+{
+    DIR *d = opendir(tmpdir);
+    if (d) {
+        struct dirent *e;
+        char path[4096 + 300];
+        while ((e = readdir(d)) != NULL) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                continue;
+            snprintf(path, sizeof path, "%s/%s", tmpdir, e->d_name);
+            remove(path);
+        }
+        closedir(d);
+    }
+    rmdir(tmpdir);
 }

@@ -40,6 +40,15 @@ sirt_status dvh_input_load(dvh_input *in, sirt_error *err);
 sirt_status dvh_input_mask(const dvh_input *in, size_t k, sirt_mask **out, sirt_error *err);
 void dvh_input_free(dvh_input *in);
 
+/* CSV curves into a folder, atomically: begin creates DIR.tmp-XXXXXX next to DIR (DIR
+ * must not exist), write adds STEM.csv, commit renames the folder to DIR, abort removes it
+ * with its files. */
+sirt_status dvh_csv_begin(const char *dir, char *tmp, size_t tmp_size, sirt_error *err);
+sirt_status dvh_csv_write(const char *tmpdir, const char *stem, const sirt_dvh *h,
+                          sirt_error *err);
+sirt_status dvh_csv_commit(const char *tmpdir, const char *dir, sirt_error *err);
+void dvh_csv_abort(const char *tmpdir);
+
 /* Options text shared by the two help pages. */
 #define DVH_INPUT_HELP                                                                          \
     "  --mask NAME=FILE     a structure: NIfTI mask, occupancy 0..1 (binary or fractional);\n" \
