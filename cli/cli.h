@@ -37,6 +37,8 @@ void sirt_cmd_info_help(FILE *fp);
 int sirt_cmd_convert(int argc, char **argv);
 void sirt_cmd_convert_help(FILE *fp);
 void sirt_cmd_db_help(FILE *fp);
+int sirt_cmd_run(int argc, char **argv);
+void sirt_cmd_run_help(FILE *fp);
 int sirt_cmd_phantom(int argc, char **argv);
 void sirt_cmd_phantom_help(FILE *fp);
 int sirt_cmd_dose(int argc, char **argv);

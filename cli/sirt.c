@@ -9,6 +9,8 @@
 #include "cli.h"
 
 static const sirt_command commands[] = {
+    {"run", "the whole chain on one patient: images, plan, voxel dose, DVH, report.pdf",
+     sirt_cmd_run, sirt_cmd_run_help},
     {"plan", "work-up, activity planning and logistics for one case file", sirt_cmd_plan,
      sirt_cmd_plan_help},
     {"catalogue", "list the nuclides and microsphere products in the catalogue",

@@ -411,7 +411,8 @@ static sirt_status parse_planar(const cJSON *o, const char *path, sirt_planar_co
     return SIRT_OK;
 }
 
-static sirt_status parse_simulation(const cJSON *root, sirt_case *c, const sirt_json_ctx *jc)
+static sirt_status parse_simulation(const cJSON *root, sirt_case *c, int defer,
+                                    const sirt_json_ctx *jc)
 {
     static const char *const keys[] = {
         "agent", "planar", "spect", "lsf_fraction", "lsf_from", "extrahepatic_fraction", NULL};
@@ -463,7 +464,8 @@ static sirt_status parse_simulation(const cJSON *root, sirt_case *c, const sirt_
         int have = s->lsf_from == 0 ? s->spect.given
                    : s->lsf_from == 1 ? s->planar.given
                                       : !isnan(s->lsf_fraction);
-        if (!have) {
+        /* Deferred: the SPECT image will give the SPECT counts. */
+        if (!have && !(defer && s->lsf_from == 0 && c->images.spect[0])) {
             char p[SIRT_JSON_PATH_LEN];
             sirt__json_path_key(p, path, "lsf_from");
             return sirt__json_error(jc, SIRT_EINVAL, p, "= \"%s\" but %s.%s is not given",
@@ -1087,7 +1089,7 @@ static sirt_status parse_root(const cJSON *root, sirt_case *c, int defer,
     TRY(parse_prior(root, c, jc));
     TRY(parse_images(root, c, jc)); /* before the territories: deferral looks at the masks */
     TRY(parse_anatomy(root, c, jc));
-    TRY(parse_simulation(root, c, jc));
+    TRY(parse_simulation(root, c, defer, jc));
     TRY(parse_territories(root, c, defer, jc));
     TRY(check_image_names(c, jc));
     TRY(parse_prescription(root, c, &strategy_given, jc));

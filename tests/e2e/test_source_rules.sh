@@ -13,7 +13,7 @@ banned=$(find src cli include tests/unit tests/fuzz -name '*.[ch]' -o -name '*.c
 $banned"
 
 # 2. Layering: a stage includes only stages on its left (core → catalogue → io → plan → analysis → report).
-order="core catalogue io phantom plan dose analysis report store"
+order="core catalogue io phantom plan dose analysis report store run"
 rank() { local i=0; for s in $order; do [ "$s" = "$1" ] && { echo $i; return; }; i=$((i+1)); done; echo -1; }
 viol=""
 for f in $(find src -name '*.[ch]' -o -name '*.cpp'); do
