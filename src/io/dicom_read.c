@@ -104,11 +104,13 @@ __attribute__((format(printf, 6, 7)))
 static sirt_status add_warning(sirt_dicom_series_info *info, const char *quantity, double value,
                                double limit, const char *unit, const char *fmt, ...)
 {
+    /* Every warning of this reader is about what the file says (timing, dose units). */
     if (!info)
         return SIRT_OK;
     sirt_warning w;
     memset(&w, 0, sizeof w);
-    snprintf(w.rule, sizeof w.rule, "dicom_timing");
+    snprintf(w.rule, sizeof w.rule, "%s", strcmp(quantity, "DoseUnits") == 0 ? "dicom_dose_units"
+                                                                           : "dicom_timing");
     w.severity = SIRT_SEVERITY_WARNING;
     snprintf(w.quantity, sizeof w.quantity, "%s", quantity);
     w.value = value;
@@ -1063,13 +1065,23 @@ static sirt_status apply_units(const series *s, const sirt_dicom_read_options *o
         img->unit = SIRT_IMAGE_HU;
         add_check(info, "(0008,0060) Modality CT -> values in HU (stored x slope + intercept)");
     } else if (strcmp(m, "RTDOSE") == 0) {
-        if (strcmp(h->dose_units, "GY") != 0)
+        if (strcmp(h->dose_units, "RELATIVE") == 0) {
+            /* Relative dose (a fraction of a prescription): kept, but it is not Gy. */
+            img->unit = SIRT_IMAGE_UNITLESS;
+            add_check(info, "(3004,0002) DoseUnits RELATIVE, DoseGridScaling %g -> unitless "
+                      "relative dose (not Gy)", h->dose_grid_scaling);
+            add_warning(info, "DoseUnits", NAN, NAN, "",
+                        "\"%s\": RT Dose in RELATIVE units: values are not Gy and cannot be "
+                        "compared with absorbed dose", h->path);
+        } else if (strcmp(h->dose_units, "GY") == 0) {
+            img->unit = SIRT_IMAGE_GY;
+            add_check(info, "(3004,0002) DoseUnits GY, DoseGridScaling %g -> values in Gy",
+                      h->dose_grid_scaling);
+        } else {
             return sirt_error_set(err, SIRT_EUNSUPPORTED, "path",
-                                  "\"%s\": DoseUnits (3004,0002) \"%s\"; accepted GY", h->path,
-                                  h->dose_units);
-        img->unit = SIRT_IMAGE_GY;
-        add_check(info, "(3004,0002) DoseUnits GY, DoseGridScaling %g -> values in Gy",
-                  h->dose_grid_scaling);
+                                  "\"%s\": DoseUnits (3004,0002) \"%s\"; accepted GY or "
+                                  "RELATIVE", h->path, h->dose_units);
+        }
     } else if (pt || nm) {
         char u[17];
         snprintf(u, sizeof u, "%s", h->units);
