@@ -94,8 +94,10 @@ const char *sirt_image_nifti_datatype_name(int datatype);
  * anatomical), descrip "sirt:unit=NAME". Atomic: a temporary name in the same folder, then
  * rename; on failure nothing is left behind. */
 sirt_status sirt_image_write_nifti(const sirt_image *img, const char *path, sirt_error *err);
-/* NIfTI-2 output: currently SIRT_EUNSUPPORTED (Debian's nifticlib 3.0.1 writes a single-file
- * NIfTI-2 without its header); kept so callers need not change when it lands. */
+/* The same as single-file NIfTI-2 (540-byte header, data at byte 544; gzip by name), for
+ * readers that want 64-bit dims. The header is nifticlib's (nifti_convert_nim2n2hdr); the
+ * bytes are written by sirt because nifticlib 3.0.1's own writer loses the NIfTI-2 header.
+ * Atomic and read back like the NIfTI-1 writer. */
 sirt_status sirt_image_write_nifti2(const sirt_image *img, const char *path, sirt_error *err);
 
 #ifdef __cplusplus

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <nifti2_io.h>
+#include <zlib.h>
 
 #include "sirt/image.h"
 
@@ -177,11 +178,14 @@ static int ends_with(const char *s, const char *suffix)
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-static sirt_status write_nifti(const sirt_image *img, const char *path,
-                               sirt_error *err)
+/* The nifti_image for `img` (float32, sform and qform code 1, unit in descrip); its data
+ * pointer borrows img->voxels and must be detached (set to NULL) before nifti_image_free. */
+static sirt_status make_nim(const sirt_image *img, const char *path, int *gz, nifti_image **out,
+                            sirt_error *err)
 {
-    int gz = ends_with(path, ".nii.gz");
-    if (!gz && !ends_with(path, ".nii"))
+    *out = NULL;
+    *gz = ends_with(path, ".nii.gz");
+    if (!*gz && !ends_with(path, ".nii"))
         return sirt_error_set(err, SIRT_EINVAL, "path",
                               "\"%s\": NIfTI output name must end in .nii or .nii.gz", path);
     for (int a = 0; a < 3; a++)
@@ -230,39 +234,118 @@ static sirt_status write_nifti(const sirt_image *img, const char *path,
                                            qfac);
     nim->qto_ijk = nifti_dmat44_inverse(nim->qto_xyz);
     snprintf(nim->descrip, sizeof nim->descrip, "%s%s", UNIT_TAG, sirt_image_unit_name(img->unit));
+    *out = nim;
+    return SIRT_OK;
+}
 
-    /* Temporary name in the same folder, same extension (nifticlib picks gzip from it). */
+/* Temporary name in the same folder, same extension (nifticlib picks gzip from it). */
+static char *temp_name(const char *path, int gz)
+{
     size_t len = strlen(path) + 64;
     char *tmp = malloc(len);
+    if (tmp)
+        snprintf(tmp, len, "%.*s.tmp%ld%s", (int)(strlen(path) - (gz ? 7 : 4)), path,
+                 (long)getpid(), gz ? ".nii.gz" : ".nii");
+    return tmp;
+}
+
+/* The temporary file reads back through nifticlib with the same dims, float32 and every voxel
+ * byte, and as the NIfTI version asked for. */
+static int reads_back(const char *tmp, const sirt_image *img, int version)
+{
+    nifti_image *back = nifti_image_read(tmp, 1);
+    size_t bytes = sirt_image_voxel_count(img) * sizeof(float);
+    int ok = back && back->nx == (int64_t)img->nx && back->ny == (int64_t)img->ny &&
+             back->nz == (int64_t)img->nz && back->datatype == NIFTI_TYPE_FLOAT32 &&
+             back->data && memcmp(back->data, img->voxels, bytes) == 0;
+    if (back)
+        nifti_image_free(back);
+    int nver = 0;
+    void *hdr = ok ? nifti_read_header(tmp, &nver, 1) : NULL;
+    free(hdr);
+    return ok && nver == version;
+}
+
+/* NIfTI-2 single file: nifticlib 3.0.1's writer cannot make one (for nifti_type NIFTI2_1 it
+ * writes a two-file NIfTI-1 header, "ni1", and then reopens the same name for the data, so
+ * the header is lost; checked with nifti_image_write on Debian's 3.0.1). So nifticlib builds
+ * the 540-byte nifti_2_header (nifti_convert_nim2n2hdr) and we write header, the 4-byte
+ * extension flag (no extensions) and the voxels at vox_offset 544 (NIfTI-2 header spec:
+ * sizeof_hdr 540, magic "n+2\0\r\n\032\n", vox_offset a multiple of 16). Host byte order,
+ * as nifticlib writes; readers detect it from sizeof_hdr. gzip through zlib. */
+static int write_n2_bytes(const char *tmp, int gz, const nifti_2_header *hdr, const float *v,
+                          size_t n)
+{
+    static const char ext[4] = {0, 0, 0, 0};
+    size_t bytes = n * sizeof(float);
+    if (gz) {
+        gzFile f = gzopen(tmp, "wb6");
+        if (!f)
+            return -1;
+        int ok = gzwrite(f, hdr, (unsigned)sizeof *hdr) == (int)sizeof *hdr &&
+                 gzwrite(f, ext, 4) == 4;
+        /* gzwrite takes unsigned lengths: write in 1 GiB pieces. */
+        const char *p = (const char *)v;
+        for (size_t done = 0; ok && done < bytes;) {
+            unsigned piece = (unsigned)((bytes - done) > (1u << 30) ? (1u << 30) : (bytes - done));
+            ok = gzwrite(f, p + done, piece) == (int)piece;
+            done += piece;
+        }
+        return (gzclose(f) == Z_OK && ok) ? 0 : -1;
+    }
+    FILE *f = fopen(tmp, "wb");
+    if (!f)
+        return -1;
+    int ok = fwrite(hdr, sizeof *hdr, 1, f) == 1 && fwrite(ext, 1, 4, f) == 4 &&
+             (bytes == 0 || fwrite(v, 1, bytes, f) == bytes);
+    return (fclose(f) == 0 && ok) ? 0 : -1;
+}
+
+static sirt_status write_nifti(const sirt_image *img, const char *path, int version,
+                               sirt_error *err)
+{
+    int gz = 0;
+    nifti_image *nim = NULL;
+    sirt_status st = make_nim(img, path, &gz, &nim, err);
+    if (st != SIRT_OK)
+        return st;
+    char *tmp = temp_name(path, gz);
     if (!tmp) {
         nim->data = NULL;
         nifti_image_free(nim);
         return sirt_error_set(err, SIRT_ENOMEM, "path", "out of memory");
     }
-    snprintf(tmp, len, "%.*s.tmp%ld%s", (int)(strlen(path) - (gz ? 7 : 4)), path,
-             (long)getpid(), gz ? ".nii.gz" : ".nii");
-    sirt_status st = SIRT_OK;
-    if (nifti_set_filenames(nim, tmp, 0, 1) != 0) {
+    unlink(tmp); /* a stale one from a crashed run with the same PID */
+    if (version == 2) {
+        nifti_2_header hdr;
+        nim->nifti_type = NIFTI_FTYPE_NIFTI2_1;
+        if (nifti_convert_nim2n2hdr(nim, &hdr) != 0) {
+            st = sirt_error_set(err, SIRT_EINTERNAL, "path",
+                                "\"%s\": nifticlib could not build a NIfTI-2 header", path);
+        } else {
+            static const char magic[8] = {'n', '+', '2', '\0', '\r', '\n', '\032', '\n'};
+            hdr.sizeof_hdr = (int)sizeof hdr; /* 540 */
+            memcpy(hdr.magic, magic, sizeof magic);
+            hdr.vox_offset = (int64_t)sizeof hdr + 4; /* 544 = 34 * 16 */
+            if (write_n2_bytes(tmp, gz, &hdr, img->voxels, sirt_image_voxel_count(img)) != 0)
+                st = sirt_error_set(err, SIRT_EIO, "path", "\"%s\": cannot write NIfTI-2: %s",
+                                    path, strerror(errno));
+        }
+    } else if (nifti_set_filenames(nim, tmp, 0, 1) != 0) {
         st = sirt_error_set(err, SIRT_EIO, "path", "\"%s\": cannot set NIfTI file names", path);
     } else {
         /* nifti_set_filenames resets nifti_type from the extension (".nii" -> NIfTI-1). */
         nim->nifti_type = NIFTI_FTYPE_NIFTI1_1;
         /* nifti_image_write_status is not in Debian's nifticlib 3.0.1 and nifti_image_write
          * returns void (style.md §6); its _hdr_img2 form returns only a file handle (closed:
-         * NULL either way). So the status comes from reading the temporary file back: header
-         * dims and every voxel byte must match before it is renamed into place. */
+         * NULL either way). So the status comes from reading the temporary file back. */
         nifti_image_write_hdr_img2(nim, 1, "wb", NULL, NULL);
-        nifti_image *back = nifti_image_read(tmp, 1);
-        size_t bytes = sirt_image_voxel_count(img) * sizeof(float);
-        if (!back || back->nx != (int64_t)img->nx || back->ny != (int64_t)img->ny ||
-            back->nz != (int64_t)img->nz || back->datatype != NIFTI_TYPE_FLOAT32 || !back->data ||
-            memcmp(back->data, img->voxels, bytes) != 0)
-            st = sirt_error_set(err, SIRT_EIO, "path",
-                                "\"%s\": writing NIfTI failed (the file does not read back)",
-                                path);
-        if (back)
-            nifti_image_free(back);
     }
+    /* Either way, header dims, version and every voxel byte must read back before the rename. */
+    if (st == SIRT_OK && !reads_back(tmp, img, version))
+        st = sirt_error_set(err, SIRT_EIO, "path",
+                            "\"%s\": writing NIfTI-%d failed (the file does not read back)",
+                            path, version);
     if (st == SIRT_OK && rename(tmp, path) != 0)
         st = sirt_error_set(err, SIRT_EIO, "path", "\"%s\": cannot rename the temporary file: %s",
                             path, strerror(errno));
@@ -276,17 +359,10 @@ static sirt_status write_nifti(const sirt_image *img, const char *path,
 
 sirt_status sirt_image_write_nifti(const sirt_image *img, const char *path, sirt_error *err)
 {
-    return write_nifti(img, path, err);
+    return write_nifti(img, path, 1, err);
 }
 
 sirt_status sirt_image_write_nifti2(const sirt_image *img, const char *path, sirt_error *err)
 {
-    /* Debian's nifticlib 3.0.1 writes a single-file NIfTI-2 as data only (the header is
-     * overwritten: its writer reopens the image file for nifti_type 4); reading NIfTI-2 works.
-     * Refuse clearly rather than write a broken file (docs/images.md). */
-    (void)img;
-    return sirt_error_set(err, SIRT_EUNSUPPORTED, "path",
-                          "\"%s\": writing NIfTI-2 is not supported with this nifticlib (3.0.1 "
-                          "writes no header); write NIfTI-1 instead",
-                          path);
+    return write_nifti(img, path, 2, err);
 }

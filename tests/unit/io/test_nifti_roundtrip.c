@@ -62,8 +62,9 @@ int main(void)
         return 1;
     sirt_image *img = make();
     check_true(img != NULL, "made image");
-    const char *names[] = {"a.nii", "a.nii.gz"};
-    for (int t = 0; t < 2; t++) {
+    /* a*: NIfTI-1, b*: NIfTI-2 (single file, header 540 bytes, data at 544). */
+    const char *names[] = {"a.nii", "a.nii.gz", "b.nii", "b.nii.gz"};
+    for (int t = 0; t < 4; t++) {
         char path[256];
         snprintf(path, sizeof path, "%s/%s", dir, names[t]);
         sirt_error err = {0};
@@ -86,6 +87,26 @@ int main(void)
             fclose(fp);
         int is_gz = b0 == 0x1f && b1 == 0x8b;
         check_int(is_gz, strstr(names[t], ".gz") != NULL, "%s gzip by name", names[t]);
+        if (!is_gz) {
+            /* sizeof_hdr first (348 or 540, little-endian host), then for NIfTI-2 the magic
+             * "n+2\0\r\n\032\n" at byte 4 and the file size 544 + 4 bytes per voxel. */
+            unsigned char h[12] = {0};
+            fp = fopen(path, "rb");
+            size_t got = fp ? fread(h, 1, sizeof h, fp) : 0;
+            long size = -1;
+            if (fp && fseek(fp, 0, SEEK_END) == 0)
+                size = ftell(fp);
+            if (fp)
+                fclose(fp);
+            long hsize = h[0] | h[1] << 8;
+            check_int(got == 12 ? hsize : -1, v2 ? 540 : 348, "%s sizeof_hdr", names[t]);
+            long nvox = (long)sirt_image_voxel_count(img);
+            check_int(size, (v2 ? 544 : 352) + 4 * nvox, "%s file size = vox_offset + 4 * %ld",
+                      names[t], nvox);
+            if (v2)
+                check_true(memcmp(h + 4, "n+2\0\r\n\032\n", 8) == 0, "%s NIfTI-2 magic",
+                           names[t]);
+        }
         sirt_image_free(back);
         unlink(path);
     }
@@ -104,10 +125,15 @@ int main(void)
     sirt_error e3 = {0};
     snprintf(path, sizeof path, "%s/nodir/out.nii", dir);
     check_true(sirt_image_write_nifti(img, path, &e3) != SIRT_OK, "unwritable folder fails");
-    /* NIfTI-2 writing is refused (nifticlib 3.0.1 bug, docs/images.md); nothing written. */
+    /* NIfTI-2 errors as NIfTI-1: bad name, unwritable folder; nothing left. */
     sirt_error e4 = {0};
-    snprintf(path, sizeof path, "%s/b2.nii", dir);
-    check_int(sirt_image_write_nifti2(img, path, &e4), SIRT_EUNSUPPORTED, "NIfTI-2 write refused");
+    snprintf(path, sizeof path, "%s/b2.img", dir);
+    check_int(sirt_image_write_nifti2(img, path, &e4), SIRT_EINVAL, "NIfTI-2 bad extension");
+    sirt_error e5 = {0};
+    snprintf(path, sizeof path, "%s/nodir/b2.nii.gz", dir);
+    check_true(sirt_image_write_nifti2(img, path, &e5) == SIRT_EIO &&
+                   strstr(e5.message, "nodir/b2.nii.gz") != NULL,
+               "NIfTI-2 unwritable folder: EIO naming the path: %s", e5.message);
     sirt_image_free(img);
     check_int(rmdir(dir), 0, "temporary folder empty (no temp files left)");
     return check_failures();
