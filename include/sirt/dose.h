@@ -25,7 +25,7 @@ extern "C" {
 
 /* Bumped whenever the transport physics or the kernel file layout changes, so that cached
  * kernels of an older model are regenerated. */
-#define SIRT_DOSE_KERNEL_MODEL_VERSION 1
+#define SIRT_DOSE_KERNEL_MODEL_VERSION 3
 
 typedef enum sirt_dose_method {
     SIRT_DOSE_LDE = 0,   /* local deposition of the non-penetrating energy */

@@ -55,39 +55,39 @@ static sirt_status check_options(const sirt_image *act, const sirt_dose_options 
         return sirt_error_set(err, SIRT_EINVAL, "activity", "no activity image given");
     if (act->unit != SIRT_IMAGE_BQ && act->unit != SIRT_IMAGE_BQ_PER_ML)
         return sirt_error_set(err, SIRT_EINVAL, "activity.unit",
-                              "activity image unit is \"%s\" (accepted: \"Bq\" per voxel or "
+                              "activity.unit = \"%s\" (accepted: \"Bq\" per voxel or "
                               "\"Bq/mL\")",
                               sirt_image_unit_name(act->unit));
     for (int c = 0; c < 3; c++)
         if (!sirt_finite(act->spacing_mm[c]) || act->spacing_mm[c] < 0.1 ||
             act->spacing_mm[c] > 50.0)
             return sirt_error_set(err, SIRT_ERANGE, "activity.spacing_mm",
-                                  "activity voxel size %g mm along axis %d is out of range "
+                                  "activity.spacing_mm = %g mm along axis %d is out of range "
                                   "(accepted: 0.1-50 mm)",
                                   act->spacing_mm[c], c);
     if (o->method != SIRT_DOSE_LDE && o->method != SIRT_DOSE_KERNEL)
-        return sirt_error_set(err, SIRT_EINVAL, "method", "method %d is unknown (accepted: lde, "
+        return sirt_error_set(err, SIRT_EINVAL, "method", "method = %d is unknown (accepted: lde, "
                               "kernel)", (int)o->method);
     if (!isnan(o->until_h) && (!sirt_finite(o->until_h) || o->until_h <= 0.0 || o->until_h > 1e6))
         return sirt_error_set(err, SIRT_ERANGE, "until_h",
-                              "dose time point %g h is out of range (accepted: > 0 and <= 1e6 h, "
+                              "until_h = %g h is out of range (accepted: > 0 and <= 1e6 h, "
                               "or NaN for dose to infinity)",
                               o->until_h);
     if (!sirt_finite(o->density_g_per_ml) || o->density_g_per_ml < 0.5 ||
         o->density_g_per_ml > 2.0)
         return sirt_error_set(err, SIRT_ERANGE, "density_g_per_ml",
-                              "tissue density %g g/mL is out of range (accepted: 0.5-2.0 g/mL)",
+                              "density_g_per_ml = %g g/mL is out of range (accepted: 0.5-2.0 g/mL)",
                               o->density_g_per_ml);
     if (o->threads < 0 || o->threads > 1024)
         return sirt_error_set(err, SIRT_ERANGE, "threads",
-                              "%d threads is out of range (accepted: 0-1024, 0 = default)",
+                              "threads = %d is out of range (accepted: 0-1024, 0 = default)",
                               o->threads);
     if (o->density_correction && !o->ct)
         return sirt_error_set(err, SIRT_EINVAL, "density_correction",
-                              "density correction needs a CT (--ct) for the local densities");
+                              "density_correction: the density correction needs a CT (--ct) for the local densities");
     if (o->ct && o->ct->unit != SIRT_IMAGE_HU)
         return sirt_error_set(err, SIRT_EINVAL, "ct.unit",
-                              "CT image unit is \"%s\" (accepted: \"HU\"; convert or set "
+                              "ct.unit = \"%s\" (accepted: \"HU\"; convert or set "
                               "the descrip field sirt:unit=HU)",
                               sirt_image_unit_name(o->ct->unit));
     return SIRT_OK;
@@ -112,7 +112,7 @@ static sirt_status density_map(const sirt_image *act, const sirt_dose_options *o
         if (sirt_image_resample(ct, act, SIRT_RESAMPLE_TRILINEAR, &ct2, &rerr) != SIRT_OK) {
             sirt_hu_table_free(tab);
             return sirt_error_set(err, SIRT_EUNSUPPORTED, "ct",
-                                  "the CT grid (%zux%zux%zu, %.3gx%.3gx%.3g mm) differs from "
+                                  "ct: the CT grid (%zux%zux%zu, %.3gx%.3gx%.3g mm) differs from "
                                   "the activity grid (%zux%zux%zu, %.3gx%.3gx%.3g mm) and could "
                                   "not be resampled (%s); give a CT on the activity grid",
                                   ct->nx, ct->ny, ct->nz, ct->spacing_mm[0], ct->spacing_mm[1],
@@ -165,7 +165,7 @@ sirt_status sirt_dose_compute(const sirt_image *activity, const sirt_dose_option
     sirt_dose_kernel *kernel = NULL;
     if (!nuc) {
         st = sirt_error_set(err, SIRT_ENOTFOUND, "nuclide",
-                            "nuclide \"%s\" is not in the catalogue (see 'sirt catalogue')",
+                            "nuclide = \"%s\" is not in the catalogue (see 'sirt catalogue')",
                             o->nuclide ? o->nuclide : "(none)");
         goto done;
     }
@@ -195,7 +195,7 @@ sirt_status sirt_dose_compute(const sirt_image *activity, const sirt_dose_option
         const double v = activity->voxels[i];
         if (!sirt_finite(v)) {
             st = sirt_error_set(err, SIRT_EINVAL, "activity",
-                                "activity voxel %zu (i=%zu, j=%zu, k=%zu) is not a finite number "
+                                "activity: voxel %zu (i=%zu, j=%zu, k=%zu) is not a finite number "
                                 "(accepted: finite values in %s)",
                                 i, i % activity->nx, (i / activity->nx) % activity->ny,
                                 i / (activity->nx * activity->ny),

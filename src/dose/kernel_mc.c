@@ -18,6 +18,7 @@
  * mt19937 seeded with SplitMix64(seed, b); batch tallies are summed in batch order, so the
  * kernel does not depend on the number of threads. */
 #include <errno.h>
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <openssl/evp.h>
@@ -95,6 +96,8 @@ typedef struct tables {
     double xs_per_cm[NE];    /* 1/λ1 */
     double m_tab[NA_GRID], lna_tab[NA_GRID]; /* ⟨1−cosθ⟩ of the Wentzel law vs ln A */
     double smax_cm;
+    int straggling;
+    double strag_k_per_cm; /* 2π r_e² mc² N_A (Z/A) ρ, MeV²/cm per MeV */
 } tables;
 
 static void tables_init(tables *t, double e_max, double rho, double smax_cm)
@@ -126,6 +129,9 @@ static void tables_init(tables *t, double e_max, double rho, double smax_cm)
         t->m_tab[i] = m;
     }
     t->smax_cm = smax_cm;
+    t->straggling = 1;
+    /* 0.153537 MeV cm²/g (ICRU 37 eq. 2.2 prefactor) × Z/A 0.55508 × ρ */
+    t->strag_k_per_cm = 0.153537 * 0.55508 * rho;
     /* Tracking cut-off: the energy whose residual range is 2% of the smallest voxel side
      * (never below 10 keV); what is left is scored in place, a displacement below 2% of a
      * voxel. */
@@ -259,10 +265,22 @@ static void run_history(const tables *t, const sirt_beta_spectrum *spec, const g
     while (e > t->e_cut_mev) {
         const double r = at_index(t->r_cm, xi_e);
         const double s = fmin(STEP_FRACTION * r, t->smax_cm);
-        const double x1 = index_of_range(t, r - s);
+        double x1 = index_of_range(t, r - s);
         const double xmid = index_of_range(t, r - 0.5 * s);
-        const double e1 = energy_at(t, x1);
-        const double de = e - e1;
+        double e1 = energy_at(t, x1);
+        double de = e - e1;
+        if (t->straggling && de > 0.0) {
+            /* Energy-loss straggling: a gamma-distributed loss with the CSDA mean and the
+             * variance of free-electron collisions up to the Møller maximum E/2,
+             * σ² = 2π r_e² mc² n_e s·(E/2)/β² (docs/dose.md); always ≥ 0, mean kept. */
+            const double em = energy_at(t, xmid);
+            const double gam = 1.0 + em / 0.51099895;
+            const double beta2 = 1.0 - 1.0 / (gam * gam);
+            const double var = t->strag_k_per_cm * s * 0.5 * e / beta2;
+            de = fmin(e, gsl_ran_gamma(rng, de * de / var, var / de));
+            e1 = e - de;
+            x1 = e1 > t->e[0] ? index_of_energy(t, e1) : 0.0;
+        }
         const double colf = at_index(t->colfrac, xmid);
         const double m = -expm1(-s * at_index(t->xs_per_cm, xmid));
         const double hinge = gsl_rng_uniform(rng);
@@ -649,18 +667,18 @@ static sirt_status check_options(const sirt_dose_kernel_options *o, sirt_error *
     for (int c = 0; c < 3; c++)
         if (!sirt_finite(o->spacing_mm[c]) || o->spacing_mm[c] < 0.1 || o->spacing_mm[c] > 50.0)
             return sirt_error_set(err, SIRT_ERANGE, "spacing_mm",
-                                  "kernel voxel size %g mm along axis %d is out of range "
+                                  "spacing_mm = %g mm (kernel voxel size along axis %d) is out of range "
                                   "(accepted: 0.1-50 mm)",
                                   o->spacing_mm[c], c);
     if (!sirt_finite(o->density_g_per_ml) || o->density_g_per_ml < 0.5 ||
         o->density_g_per_ml > 2.0)
         return sirt_error_set(err, SIRT_ERANGE, "density_g_per_ml",
-                              "kernel medium density %g g/mL is out of range (accepted: "
+                              "density_g_per_ml = %g g/mL (kernel medium) is out of range (accepted: "
                               "0.5-2.0 g/mL, water scaled)",
                               o->density_g_per_ml);
     if (o->histories < 1000 || o->histories > 1000000000L)
         return sirt_error_set(err, SIRT_ERANGE, "histories",
-                              "%ld histories is out of range (accepted: 1000-1e9)", o->histories);
+                              "histories = %ld is out of range (accepted: 1000-1e9)", o->histories);
     return SIRT_OK;
 }
 

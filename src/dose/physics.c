@@ -12,7 +12,7 @@
  * Elastic scattering: Wentzel screened Rutherford cross section with Molière's screening
  * parameter (Molière, Z Naturforsch 2a:133 (1947); the Wentzel/screened-Rutherford transport
  * cross section as in Fernández-Varea et al., Nucl Instrum Methods B 73:447 (1993)), Z(Z+1)
- * to include scattering on atomic electrons. */
+ * to include scattering on atomic electrons, with the McKinley–Feshbach spin (Mott) correction. */
 #include <math.h>
 
 #include "dose/dose_internal.h"
@@ -94,8 +94,12 @@ double sirt__dose_water_transport_xs(double t_mev)
         const double az = ALPHA_FS * z / beta;
         const double eta = 0.25 * chi0 * chi0 * (1.13 + 3.76 * az * az);
         const double pre = ME_C2_MEV / (pc * beta);
+        /* McKinley–Feshbach Mott correction for light nuclei (Phys Rev 74:1759 (1948)):
+         * dσ_Mott/dσ_R = 1 − β² sin²(θ/2) + παZβ sin(θ/2)(1 − sin(θ/2)); weighted with
+         * (1 − cos θ) and integrated in the small-screening limit it adds −β² + παZβ. */
+        const double mott = -beta * beta + M_PI_VALUE * ALPHA_FS * z * beta;
         const double sigma1 = 2.0 * M_PI_VALUE * z * (z + 1.0) * RE_CM * RE_CM * pre * pre *
-                              (log(1.0 + 1.0 / eta) - 1.0 / (1.0 + eta));
+                              (log(1.0 + 1.0 / eta) - 1.0 / (1.0 + eta) + mott);
         xs += atoms_per_g[i] * sigma1;
     }
     return xs;

@@ -75,7 +75,7 @@ int main(void)
     sirt_dose_kernel_options o = sirt_dose_kernel_options_default();
     o.nuclide = "Y-90";
     o.spacing_mm[0] = o.spacing_mm[1] = o.spacing_mm[2] = 4.0;
-    o.histories = 40000;
+    o.histories = 20000;
     o.cache_dir = "";
     o.threads = 1;
     sirt_dose_kernel *k1 = NULL, *k2 = NULL, *k3 = NULL;
@@ -163,11 +163,11 @@ int main(void)
         for (int q = 0; q < 5; q++) {
             /* Gy per decay → mGy/(MBq·s): ×1e3 mGy/Gy × 1e6 decays/(MBq·s). */
             const double val = 1e9 * at(k, off[q][0], off[q][1], off[q][2]);
-            /* Self voxel and first neighbours (face and edge): 5% (issue 5). Corner and
-             * second neighbours lie in the tail of the 90Y range, where our CSDA transport
-             * (no energy-loss straggling) is known to cut the tail short: 15% and 30%, kept
-             * as regression bounds and reported in docs/dose.md. */
-            const double tol = q < 3 ? 0.05 : (q == 3 ? 0.15 : 0.30);
+            /* Self voxel and first neighbours (face and edge): 5% (issue 5). The corner
+             * (1,1,1) and (2,0,0) lie in the tail of the 90Y range, where condensed history
+             * without explicit δ rays runs a few % low (measured with 2e6 histories: −5.5%
+             * and −8% at 4.42 mm): 10% and 15%, kept as regression bounds (docs/dose.md). */
+            const double tol = q < 3 ? 0.05 : (q == 3 ? 0.10 : 0.15);
             printf("  %s %.4g vs Lanconelli %.4g (%+.1f%%)\n", names[q], val, vsv[s].ref[q],
                    100.0 * (val / vsv[s].ref[q] - 1.0));
             check_rel(val, vsv[s].ref[q], tol, "90Y VSV %.2f mm %s vs Lanconelli 2012",
