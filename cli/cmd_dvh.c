@@ -32,13 +32,13 @@ void sirt_cmd_dvh_help(FILE *fp)
             "Exit status: 0 success, 1 invalid input, 2 usage error.\n");
 }
 
-static cJSON *structure_json(const dvh_structure *s, const sirt_dvh *h, const sirt_mask *m,
+static cJSON *structure_json(const dvh_structure *s, const sirt_dvh *h, int fractional,
                              const sirt_dvh_metric *metrics, size_t n_metrics)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "name", s->name);
     cJSON_AddStringToObject(o, "source", s->source);
-    cJSON_AddBoolToObject(o, "fractional", m->fractional);
+    cJSON_AddBoolToObject(o, "fractional", fractional);
     sirt__json_add_number(o, "volume_ml", h->volume_ml);
     sirt__json_add_number(o, "voxels", (double)h->n_voxels);
     sirt__json_add_number(o, "mean_gy", h->mean_gy);
@@ -147,6 +147,7 @@ int sirt_cmd_dvh(int argc, char **argv)
         return sirt_cli_fail(&err);
     char tmpdir[4096] = "";
     cJSON *root = NULL, *arr = NULL, *warnings = NULL;
+    sirt_dvh *label_dvh[DVH_MAX_STRUCTURES] = {0};
 
     if (csv_dir && dvh_csv_begin(csv_dir, tmpdir, sizeof tmpdir, &err) != SIRT_OK)
         goto done;
@@ -171,14 +172,37 @@ int sirt_cmd_dvh(int argc, char **argv)
                in.dose_path, opt.bin_gy);
         print_header(metrics, n_metrics);
     }
+    /* Label structures on the dose grid: all in one pass over the label map. */
+    if (in.labels && sirt_dvh_same_grid(in.labels, in.dose)) {
+        double values[DVH_MAX_STRUCTURES];
+        const char *names[DVH_MAX_STRUCTURES];
+        sirt_dvh *tmp[DVH_MAX_STRUCTURES];
+        size_t nl = 0;
+        for (size_t k = 0; k < in.n; k++)
+            if (!in.s[k].mask_path) {
+                values[nl] = in.s[k].label;
+                names[nl++] = in.s[k].name;
+            }
+        if (sirt_dvh_compute_labels(in.dose, in.labels, values, names, nl, &opt, tmp, &err) !=
+            SIRT_OK)
+            goto done;
+        for (size_t k = 0, q = 0; k < in.n; k++)
+            if (!in.s[k].mask_path)
+                label_dvh[k] = tmp[q++];
+    }
     for (size_t k = 0; k < in.n; k++) {
         sirt_mask *m = NULL;
-        sirt_dvh *h = NULL;
-        if (dvh_input_mask(&in, k, &m, &err) != SIRT_OK)
-            goto done;
-        if (sirt_dvh_compute(in.dose, m, &opt, &h, &err) != SIRT_OK) {
+        sirt_dvh *h = label_dvh[k];
+        label_dvh[k] = NULL;
+        int fractional = 0;
+        if (!h) {
+            if (dvh_input_mask(&in, k, &m, &err) != SIRT_OK)
+                goto done;
+            fractional = m->fractional;
+            sirt_status cst = sirt_dvh_compute(in.dose, m, &opt, &h, &err);
             sirt_mask_free(m);
-            goto done;
+            if (cst != SIRT_OK)
+                goto done;
         }
         if (h->n_voxels == 0) {
             char w[800];
@@ -187,11 +211,10 @@ int sirt_cmd_dvh(int argc, char **argv)
             fprintf(stderr, "sirt: warning: %s\n", w);
             cJSON_AddItemToArray(warnings, cJSON_CreateString(w));
         }
-        cJSON_AddItemToArray(arr, structure_json(&in.s[k], h, m, metrics, n_metrics));
+        cJSON_AddItemToArray(arr, structure_json(&in.s[k], h, fractional, metrics, n_metrics));
         print_row(h, metrics, n_metrics);
         sirt_status st = tmpdir[0] ? dvh_csv_write(tmpdir, h->name, h, &err) : SIRT_OK;
         sirt_dvh_free(h);
-        sirt_mask_free(m);
         if (st != SIRT_OK)
             goto done;
     }
@@ -209,6 +232,8 @@ int sirt_cmd_dvh(int argc, char **argv)
 done:
     if (tmpdir[0])
         dvh_csv_abort(tmpdir);
+    for (size_t k = 0; k < DVH_MAX_STRUCTURES; k++)
+        sirt_dvh_free(label_dvh[k]);
     cJSON_Delete(root);
     free(metrics);
     dvh_input_free(&in);

@@ -77,6 +77,12 @@ int dvh_input_option(dvh_input *in, int argc, char **argv, int *i, int *rc)
             return -1;
         }
         s->mask_path = NULL;
+        for (size_t k = 0; k < in->n; k++)
+            if (!in->s[k].mask_path && in->s[k].label == s->label) {
+                *rc = sirt_cli_usage(in->command, "label %g given twice (%s and %s)", s->label,
+                                     in->s[k].name, s->name);
+                return -1;
+            }
     }
     in->n++;
     return 1;

@@ -94,16 +94,112 @@ sirt_status sirt_dvh_mask_on_grid(const sirt_mask *mask, const sirt_image *dose,
     return st;
 }
 
+/* Running sums of one structure during the first pass. */
+typedef struct dvh_acc {
+    size_t count;
+    double sum_w, sum_wd, dmin, dmax;
+} dvh_acc;
+
+static void acc_init(dvh_acc *a)
+{
+    a->count = 0;
+    a->sum_w = a->sum_wd = 0.0;
+    a->dmin = INFINITY;
+    a->dmax = -INFINITY;
+}
+
+static inline void acc_add(dvh_acc *a, double w, double d)
+{
+    a->count++;
+    a->sum_w += w;
+    a->sum_wd += w * d;
+    if (d < a->dmin)
+        a->dmin = d;
+    if (d > a->dmax)
+        a->dmax = d;
+}
+
+/* A DVH with its arrays sized from the first pass; voxels are added with dvh_add. */
+static sirt_status dvh_alloc(const char *name, const dvh_acc *a, double vv, double bin_gy,
+                             sirt_dvh **out, sirt_error *err)
+{
+    *out = NULL;
+    size_t nb = 1;
+    if (a->count > 0 && a->dmax > 0.0) {
+        double q = floor(a->dmax / bin_gy);
+        if (q >= (double)DVH_MAX_BINS)
+            return sirt_error_set(err, SIRT_ERANGE, name,
+                                  "maximum dose %g Gy in \"%s\" with bins of %g Gy needs more "
+                                  "than %zu bins (is the dose in Gy? widen --bin-gy)",
+                                  a->dmax, name, bin_gy, DVH_MAX_BINS);
+        nb = (size_t)q + 1;
+    }
+    sirt_dvh *h = calloc(1, sizeof *h);
+    if (!h)
+        return sirt_error_set(err, SIRT_ENOMEM, name, "out of memory for the DVH of \"%s\"", name);
+    snprintf(h->name, sizeof h->name, "%s", name);
+    h->volume_ml = a->sum_w * vv;
+    h->bin_gy = bin_gy;
+    h->n_bins = nb;
+    h->dose_gy = malloc(nb * sizeof *h->dose_gy);
+    h->differential_ml = calloc(nb, sizeof *h->differential_ml);
+    h->cumulative_ml = calloc(nb, sizeof *h->cumulative_ml);
+    h->voxel_dose_gy = malloc((a->count ? a->count : 1) * sizeof *h->voxel_dose_gy);
+    h->voxel_volume_ml = malloc((a->count ? a->count : 1) * sizeof *h->voxel_volume_ml);
+    if (!h->dose_gy || !h->differential_ml || !h->cumulative_ml || !h->voxel_dose_gy ||
+        !h->voxel_volume_ml) {
+        sirt_dvh_free(h);
+        return sirt_error_set(err, SIRT_ENOMEM, name, "out of memory for the DVH of \"%s\"", name);
+    }
+    if (a->count == 0) {
+        h->mean_gy = h->min_gy = h->max_gy = NAN;
+    } else {
+        h->mean_gy = a->sum_wd / a->sum_w;
+        h->min_gy = a->dmin;
+        h->max_gy = a->dmax;
+    }
+    *out = h;
+    return SIRT_OK;
+}
+
+static inline void dvh_add(sirt_dvh *h, float d, double v)
+{
+    h->voxel_dose_gy[h->n_voxels] = d;
+    h->voxel_volume_ml[h->n_voxels] = v;
+    h->n_voxels++;
+    size_t b = d > 0.0f ? (size_t)((double)d / h->bin_gy) : 0;
+    if (b >= h->n_bins)
+        b = h->n_bins - 1;
+    h->differential_ml[b] += v;
+}
+
+static void dvh_finish(sirt_dvh *h)
+{
+    double run = 0.0;
+    for (size_t b = h->n_bins; b-- > 0;) {
+        h->dose_gy[b] = (double)b * h->bin_gy;
+        run += h->differential_ml[b];
+        h->cumulative_ml[b] = run;
+    }
+    h->median_gy = h->n_voxels ? sirt_dvh_dx_gy(h, 50.0) : NAN;
+}
+
+static sirt_status check_bin(double bin_gy, sirt_error *err)
+{
+    if (!(bin_gy > 0.0) || !isfinite(bin_gy))
+        return sirt_error_set(err, SIRT_ERANGE, "bin_gy",
+                              "DVH bin width %g Gy is out of range (accepted: > 0 Gy)", bin_gy);
+    return SIRT_OK;
+}
+
 sirt_status sirt_dvh_compute(const sirt_image *dose, const sirt_mask *mask,
                              const sirt_dvh_options *opt, sirt_dvh **out, sirt_error *err)
 {
     *out = NULL;
     sirt_dvh_options o = opt ? *opt : sirt_dvh_options_default();
     const char *name = mask->name;
-    if (!(o.bin_gy > 0.0) || !isfinite(o.bin_gy))
-        return sirt_error_set(err, SIRT_ERANGE, "bin_gy",
-                              "DVH bin width %g Gy is out of range (accepted: > 0 Gy)",
-                              o.bin_gy);
+    if (check_bin(o.bin_gy, err) != SIRT_OK)
+        return SIRT_ERANGE;
     if (!sirt_dvh_same_grid(dose, mask->image))
         return sirt_error_set(err, SIRT_EINVAL, name,
                               "mask \"%s\" (%zux%zux%zu voxels) is not on the dose grid "
@@ -116,8 +212,8 @@ sirt_status sirt_dvh_compute(const sirt_image *dose, const sirt_mask *mask,
 
     /* Pass 1: count, check, sum. Occupancy is a fraction: 0..1 (a little slack for
      * float rounding of resampled masks). */
-    size_t count = 0;
-    double sum_w = 0.0, sum_wd = 0.0, dmin = INFINITY, dmax = -INFINITY;
+    dvh_acc a;
+    acc_init(&a);
     for (size_t i = 0; i < n; i++) {
         float wi = w[i];
         if (!(wi > 0.0f)) {
@@ -138,75 +234,110 @@ sirt_status sirt_dvh_compute(const sirt_image *dose, const sirt_mask *mask,
             return sirt_error_set(err, SIRT_EINVAL, name,
                                   "dose at voxel %zu inside \"%s\" is not a finite number",
                                   i, name);
-        count++;
-        sum_w += wi;
-        sum_wd += wi * di;
-        if (di < dmin)
-            dmin = di;
-        if (di > dmax)
-            dmax = di;
+        acc_add(&a, wi > 1.0f ? 1.0 : wi, di);
     }
-    size_t nb = 1;
-    if (count > 0 && dmax > 0.0) {
-        double q = floor(dmax / o.bin_gy);
-        if (q >= (double)DVH_MAX_BINS)
-            return sirt_error_set(err, SIRT_ERANGE, name,
-                                  "maximum dose %g Gy in \"%s\" with bins of %g Gy needs more "
-                                  "than %zu bins (is the dose in Gy? widen --bin-gy)",
-                                  dmax, name, o.bin_gy, DVH_MAX_BINS);
-        nb = (size_t)q + 1;
-    }
-    sirt_dvh *h = calloc(1, sizeof *h);
-    if (!h)
-        return sirt_error_set(err, SIRT_ENOMEM, name, "out of memory for the DVH of \"%s\"", name);
-    snprintf(h->name, sizeof h->name, "%s", name);
-    h->n_voxels = count;
-    h->volume_ml = sum_w * vv;
-    h->bin_gy = o.bin_gy;
-    h->n_bins = nb;
-    h->dose_gy = malloc(nb * sizeof *h->dose_gy);
-    h->differential_ml = calloc(nb, sizeof *h->differential_ml);
-    h->cumulative_ml = calloc(nb, sizeof *h->cumulative_ml);
-    h->voxel_dose_gy = malloc((count ? count : 1) * sizeof *h->voxel_dose_gy);
-    h->voxel_volume_ml = malloc((count ? count : 1) * sizeof *h->voxel_volume_ml);
-    if (!h->dose_gy || !h->differential_ml || !h->cumulative_ml || !h->voxel_dose_gy ||
-        !h->voxel_volume_ml) {
-        sirt_dvh_free(h);
-        return sirt_error_set(err, SIRT_ENOMEM, name, "out of memory for the DVH of \"%s\"", name);
-    }
+    sirt_dvh *h = NULL;
+    sirt_status st = dvh_alloc(name, &a, vv, o.bin_gy, &h, err);
+    if (st != SIRT_OK)
+        return st;
     /* Pass 2: voxel data and the differential histogram. */
-    size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         float wi = w[i];
-        if (!(wi > 0.0f))
-            continue;
-        if (wi > 1.0f)
-            wi = 1.0f;
-        double v = wi * vv;
-        h->voxel_dose_gy[k] = d[i];
-        h->voxel_volume_ml[k] = v;
-        k++;
-        size_t b = d[i] > 0.0f ? (size_t)((double)d[i] / o.bin_gy) : 0;
-        if (b >= nb)
-            b = nb - 1;
-        h->differential_ml[b] += v;
+        if (wi > 0.0f)
+            dvh_add(h, d[i], (wi > 1.0f ? 1.0 : wi) * vv);
     }
-    double run = 0.0;
-    for (size_t b = nb; b-- > 0;) {
-        h->dose_gy[b] = (double)b * o.bin_gy;
-        run += h->differential_ml[b];
-        h->cumulative_ml[b] = run;
-    }
-    if (count == 0) {
-        h->mean_gy = h->min_gy = h->max_gy = h->median_gy = NAN;
-    } else {
-        h->mean_gy = sum_wd / sum_w;
-        h->min_gy = dmin;
-        h->max_gy = dmax;
-        h->median_gy = sirt_dvh_dx_gy(h, 50.0);
-    }
+    dvh_finish(h);
     *out = h;
     return SIRT_OK;
+}
+
+sirt_status sirt_dvh_compute_labels(const sirt_image *dose, const sirt_image *labels,
+                                    const double *label_values, const char *const *names,
+                                    size_t n_structures, const sirt_dvh_options *opt,
+                                    sirt_dvh **out, sirt_error *err)
+{
+    for (size_t s = 0; s < n_structures; s++)
+        out[s] = NULL;
+    sirt_dvh_options o = opt ? *opt : sirt_dvh_options_default();
+    if (check_bin(o.bin_gy, err) != SIRT_OK)
+        return SIRT_ERANGE;
+    if (!sirt_dvh_same_grid(dose, labels))
+        return sirt_error_set(err, SIRT_EINVAL, "labels",
+                              "label map (%zux%zux%zu voxels) is not on the dose grid "
+                              "(%zux%zux%zu voxels)",
+                              labels->nx, labels->ny, labels->nz, dose->nx, dose->ny, dose->nz);
+    /* Label value -> structure: a table for integer labels 0..65535 (the usual case), else a
+     * search. A label given twice goes to its first structure only (the CLI refuses it). */
+    enum { LUT = 65536 };
+    int *lut = malloc(LUT * sizeof *lut);
+    dvh_acc *acc = malloc((n_structures ? n_structures : 1) * sizeof *acc);
+    if (!lut || !acc) {
+        free(lut);
+        free(acc);
+        return sirt_error_set(err, SIRT_ENOMEM, "labels", "out of memory");
+    }
+    int all_int = 1;
+    for (size_t v = 0; v < LUT; v++)
+        lut[v] = -1;
+    for (size_t s = n_structures; s-- > 0;) {
+        double l = label_values[s];
+        acc_init(&acc[s]);
+        if (l >= 0.0 && l < LUT && l == floor(l))
+            lut[(size_t)l] = (int)s;
+        else
+            all_int = 0;
+    }
+    const size_t n = sirt_image_voxel_count(dose);
+    const float *d = dose->voxels, *lv = labels->voxels;
+    const double vv = voxel_volume_ml(dose);
+#define LABEL_OF(i, out_s)                                                                         \
+    do {                                                                                           \
+        float l_ = lv[i];                                                                          \
+        out_s = -1;                                                                                \
+        if (l_ >= 0.0f && l_ < (float)LUT && l_ == (float)(int)l_)                                 \
+            out_s = lut[(int)l_];                                                                  \
+        if (out_s < 0 && !all_int)                                                                 \
+            for (size_t q_ = 0; q_ < n_structures; q_++)                                           \
+                if ((double)l_ == label_values[q_]) {                                              \
+                    out_s = (int)q_;                                                               \
+                    break;                                                                         \
+                }                                                                                  \
+    } while (0)
+    sirt_status st = SIRT_OK;
+    for (size_t i = 0; i < n && st == SIRT_OK; i++) {
+        int s;
+        LABEL_OF(i, s);
+        if (s < 0)
+            continue;
+        double di = d[i];
+        if (!isfinite(di))
+            st = sirt_error_set(err, SIRT_EINVAL, names[s],
+                                "dose at voxel %zu inside \"%s\" is not a finite number", i,
+                                names[s]);
+        else
+            acc_add(&acc[s], 1.0, di);
+    }
+    for (size_t s = 0; s < n_structures && st == SIRT_OK; s++)
+        st = dvh_alloc(names[s], &acc[s], vv, o.bin_gy, &out[s], err);
+    if (st == SIRT_OK) {
+        for (size_t i = 0; i < n; i++) {
+            int s;
+            LABEL_OF(i, s);
+            if (s >= 0)
+                dvh_add(out[s], d[i], vv);
+        }
+        for (size_t s = 0; s < n_structures; s++)
+            dvh_finish(out[s]);
+    }
+#undef LABEL_OF
+    free(lut);
+    free(acc);
+    if (st != SIRT_OK)
+        for (size_t s = 0; s < n_structures; s++) {
+            sirt_dvh_free(out[s]);
+            out[s] = NULL;
+        }
+    return st;
 }
 
 static int cmp_desc_pair(const void *a, const void *b)

@@ -132,6 +132,26 @@ int main(void)
     check_rel(sirt_dvh_vx_percent(h, 50.0), 50.0, 1e-12, "ramp V50 = 50%%");
     check_rel(h->mean_gy, 49.995, 1e-6, "ramp mean 49.995 Gy");
     check_int((long)h->n_bins, 1000, "0.1 Gy bins up to 99.99 Gy: 1000");
+    /* The label path gives the same DVH as the mask path: labels 7 on the first half of
+     * the ramp, 3 on the second; the second half's D50 is the 2500th hottest of i = 5000..9999,
+     * i = 7500 -> 75 Gy. */
+    sirt_image *lab = NULL;
+    sirt_image_new(100, 100, 1, &lab, NULL);
+    for (size_t i = 0; i < 10000; i++)
+        lab->voxels[i] = i < 5000 ? 7.0f : 3.0f;
+    double values[3] = {3.0, 7.0, 4.0};
+    const char *names[3] = {"hi", "lo", "none"};
+    sirt_dvh *ld[3] = {NULL, NULL, NULL};
+    check_int(sirt_dvh_compute_labels(ramp, lab, values, names, 3, NULL, ld, &err), SIRT_OK,
+              "labels DVH");
+    check_int((long)ld[0]->n_voxels, 5000, "label 3: 5000 voxels");
+    check_rel(sirt_dvh_dx_gy(ld[0], 50), 75.0, 1e-6, "label 3 D50 = 75 Gy");
+    check_rel(ld[1]->mean_gy, 24.995, 1e-6, "label 7 mean (0 + 49.99)/2");
+    check_int((long)ld[2]->n_voxels, 0, "label 4 empty");
+    check_rel(ld[0]->mean_gy + ld[1]->mean_gy, 2 * h->mean_gy, 1e-9, "halves average to the whole");
+    for (int q = 0; q < 3; q++)
+        sirt_dvh_free(ld[q]);
+    sirt_image_free(lab);
     sirt_dvh_free(h);
     sirt_mask_free(all);
     sirt_image_free(ramp);
