@@ -159,6 +159,51 @@ assert np.abs(a.affine - b.affine).max() < 1e-3, (a.affine, b.affine)
 assert np.abs(a.get_fdata() - b.get_fdata()).max() < 1e-5
 PY
 
+# --- our DICOM read back by us: DICOM -> NIfTI ----------------------------------------------
+"$PYTHON" - <<'PY' || fail "NM input generation"
+import numpy as np, nibabel as nib
+aff = np.array([[-1.0, 0, 0, 25.0], [0, -1.2, 0, 30.0], [0, 0, 2.5, -40.0], [0, 0, 0, 1]])
+i, j, k = np.meshgrid(np.arange(40), np.arange(36), np.arange(8), indexing='ij')
+img = nib.Nifti1Image(((i + 2 * j) * (k + 1)).astype(np.float32), aff)
+img.header['descrip'] = b'sirt:unit=counts'
+nib.save(img, 'nm.nii.gz')
+PY
+run_sirt nm convert nm.nii.gz nmdir --seed 5
+expect_rc 0 "NIfTI (counts) -> DICOM NM (one multi-frame file)"
+"$PYTHON" - <<'PY' && pass "pydicom: NM multi-frame (8 frames, SliceVector, detector geometry), counts exact" || fail "pydicom NM check"
+import glob, numpy as np, nibabel as nib, pydicom
+files = glob.glob('nmdir/*.dcm'); assert len(files) == 1
+d = pydicom.dcmread(files[0])
+assert d.Modality == 'NM' and int(d.NumberOfFrames) == 8 and d.FrameIncrementPointer == 0x00540080
+assert list(d.SliceVector) == list(range(1, 9)) and d.Units == 'CNTS'
+ipp = [float(x) for x in d.DetectorInformationSequence[0].ImagePositionPatient]
+assert np.allclose(ipp, [-25, -30, -40]), ipp       # RAS (25, 30, -40) -> LPS
+v = d.pixel_array * float(d.RescaleSlope) + float(d.RescaleIntercept)
+a = nib.load('nm.nii.gz').get_fdata()
+# LPS-stored NIfTI (x, y flipped in RAS): frame k, row j, column i is voxel (i, j, k)
+assert np.array_equal(v, np.transpose(a, (2, 1, 0))), np.abs(v - np.transpose(a, (2, 1, 0))).max()
+PY
+for n in ct pet nm; do
+  run_sirt back_$n convert ${n}dir ${n}_back.nii.gz
+  expect_rc 0 "our $n series read back (DICOM -> NIfTI)"
+done
+run_sirt back_dose convert dose.dcm dose_back.nii.gz
+expect_rc 0 "our RT Dose read back (DICOM -> NIfTI)"
+# CT and NM: integers stored with slope 1, exact. PET: within slope/2 = slice max / 64000.
+# Dose: within DoseGridScaling/2 = 3.1e-9 Gy plus float32 rounding (2e-6 Gy at 25 Gy).
+"$PYTHON" - <<'PY' && pass "DICOM -> NIfTI: geometry, unit and values as the original NIfTI" || fail "read-back check"
+import numpy as np, nibabel as nib
+for src, back, unit, tol in (('ct', 'ct_back', 'HU', 0), ('nm', 'nm_back', 'counts', 0),
+                             ('pet', 'pet_back', 'Bq/mL', None), ('dose', 'dose_back', 'Gy', 2e-6)):
+    a = nib.as_closest_canonical(nib.load(src + '.nii.gz')); b = nib.as_closest_canonical(nib.load(back + '.nii.gz'))
+    assert a.shape == b.shape and np.abs(a.affine - b.affine).max() < 1e-4, (src, a.affine, b.affine)
+    assert b.header['descrip'].tobytes().rstrip(b'\0') == ('sirt:unit=' + unit).encode(), b.header['descrip']
+    x, y = a.get_fdata(), b.get_fdata()
+    if tol is None:
+        tol = x.max(axis=(0, 1), keepdims=True) / 64000 + 1e-3
+    assert (np.abs(x - y) <= tol).all(), (src, np.abs(x - y).max())
+PY
+
 # --- RTSTRUCT from NIfTI masks, referencing the CT -----------------------------------------
 run_sirt rs convert masks rs.dcm --to rtstruct --reference ctdir --seed 5
 expect_rc 0 "NIfTI masks -> RTSTRUCT referencing the CT"
