@@ -38,7 +38,7 @@ void sirt_cmd_convert_help(FILE *fp)
             "  --seed N             UID seed (default 0): the same seed gives the same bytes\n"
             "  --patient-id ID      PatientID of new DICOM files (default ANONYMOUS)\n"
             "  --description TEXT   SeriesDescription of new DICOM files\n"
-            "  --nifti2             write NIfTI-2 (refused for now; see docs/images.md)\n\n"
+            "  --nifti2             write NIfTI-2 instead of NIfTI-1\n\n"
             "Exit status: 0 success, 1 invalid input, 2 usage error.\n");
 }
 
