@@ -12,6 +12,7 @@
 #include <nifti2_io.h>
 #include <zlib.h>
 
+#include "io/nifti_priv.h"
 #include "sirt/image.h"
 
 #define UNIT_TAG "sirt:unit="
@@ -50,22 +51,13 @@ static sirt_status read_fail(nifti_image *nim, const char *path, sirt_status st,
     return sirt_error_set(err, st, "path", "\"%s\": %s", path, what);
 }
 
-sirt_status sirt_image_read_nifti(const char *path, sirt_image **out, sirt_error *err)
+/* Checks on a header (before any data is read): a NIfTI (not ANALYZE/ASCII) type, at most 3
+ * dimensions, dims >= 1, a real numeric datatype; then the sirt_image, allocated (its voxel
+ * count capped by sirt_image_new). On failure nim is freed. */
+static sirt_status check_and_alloc(nifti_image *nim, const char *path, sirt_image **img,
+                                   sirt_error *err)
 {
-    *out = NULL;
-    struct stat sb;
-    if (stat(path, &sb) != 0)
-        return sirt_error_set(err, SIRT_EIO, "path", "\"%s\": cannot read NIfTI file: %s", path,
-                              strerror(errno));
-    if (!S_ISREG(sb.st_mode))
-        return sirt_error_set(err, SIRT_EIO, "path", "\"%s\": not a regular file", path);
-    /* Header first, without data: absurd dims are refused before nifticlib allocates. */
-    nifti_image *nim = nifti_image_read(path, 0);
-    if (!nim)
-        return sirt_error_set(err, SIRT_EFORMAT, "path",
-                              "\"%s\": not a readable NIfTI-1/NIfTI-2 header (bad magic, size or "
-                              "dims)",
-                              path);
+    *img = NULL;
     if (nim->nifti_type != NIFTI_FTYPE_NIFTI1_1 && nim->nifti_type != NIFTI_FTYPE_NIFTI2_1 &&
         nim->nifti_type != NIFTI_FTYPE_NIFTI1_2 && nim->nifti_type != NIFTI_FTYPE_NIFTI2_2)
         return read_fail(nim, path, SIRT_EFORMAT, err,
@@ -86,22 +78,23 @@ sirt_status sirt_image_read_nifti(const char *path, sirt_image **out, sirt_error
     double probe;
     if (!voxel_value(zero8, nim->datatype, 0, &probe)) {
         char msg[160];
+        const char *dts = nifti_datatype_string(nim->datatype);
         snprintf(msg, sizeof msg, "datatype %s (%d) is not a real numeric type",
-                 nifti_datatype_string(nim->datatype), nim->datatype);
+                 dts ? dts : "?", nim->datatype);
         return read_fail(nim, path, SIRT_EUNSUPPORTED, err, msg);
     }
-    sirt_image *img = NULL;
     sirt_error e2 = {0};
-    if (sirt_image_new((size_t)nx, (size_t)ny, (size_t)nz, &img, &e2) != SIRT_OK) {
+    if (sirt_image_new((size_t)nx, (size_t)ny, (size_t)nz, img, &e2) != SIRT_OK) {
         nifti_image_free(nim);
         return sirt_error_set(err, e2.status, "path", "\"%s\": %s", path, e2.message);
     }
-    if (nifti_image_load(nim) != 0 || !nim->data) {
-        sirt_image_free(img);
-        return read_fail(nim, path, SIRT_EFORMAT, err,
-                         "voxel data could not be read (file truncated or corrupt)");
-    }
+    return SIRT_OK;
+}
 
+/* Geometry, scaling, voxels and unit from a header whose data is loaded; frees nim. */
+static sirt_status fill_image(nifti_image *nim, int nver, const char *path, sirt_image *img,
+                              sirt_image **out, sirt_error *err)
+{
     /* Geometry: sform when sform_code > 0, else qform (nifticlib builds qto_xyz from the
      * quaternion, or from pixdim alone when qform_code is 0). */
     nifti_dmat44 a;
@@ -140,10 +133,6 @@ sirt_status sirt_image_read_nifti(const char *path, sirt_image **out, sirt_error
     img->scl_slope = slope;
     img->scl_inter = inter;
     img->nifti_datatype = nim->datatype;
-    /* nifticlib reports nifti_type 1 for a NIfTI-2 file read; ask the header reader. */
-    int nver = 1;
-    void *hdr = nifti_read_header(path, &nver, 0);
-    free(hdr);
     img->nifti_version = nver == 2 ? 2 : 1;
     size_t n = sirt_image_voxel_count(img);
     for (size_t i = 0; i < n; i++) {
@@ -170,6 +159,107 @@ sirt_status sirt_image_read_nifti(const char *path, sirt_image **out, sirt_error
     nifti_image_free(nim);
     *out = img;
     return SIRT_OK;
+}
+
+sirt_status sirt_image_read_nifti(const char *path, sirt_image **out, sirt_error *err)
+{
+    *out = NULL;
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+        return sirt_error_set(err, SIRT_EIO, "path", "\"%s\": cannot read NIfTI file: %s", path,
+                              strerror(errno));
+    if (!S_ISREG(sb.st_mode))
+        return sirt_error_set(err, SIRT_EIO, "path", "\"%s\": not a regular file", path);
+    /* Header first, without data: absurd dims are refused before nifticlib allocates. */
+    nifti_image *nim = nifti_image_read(path, 0);
+    if (!nim)
+        return sirt_error_set(err, SIRT_EFORMAT, "path",
+                              "\"%s\": not a readable NIfTI-1/NIfTI-2 header (bad magic, size or "
+                              "dims)",
+                              path);
+    sirt_image *img = NULL;
+    sirt_status st = check_and_alloc(nim, path, &img, err);
+    if (st != SIRT_OK)
+        return st;
+    if (nifti_image_load(nim) != 0 || !nim->data) {
+        sirt_image_free(img);
+        return read_fail(nim, path, SIRT_EFORMAT, err,
+                         "voxel data could not be read (file truncated or corrupt)");
+    }
+    /* nifticlib reports nifti_type 1 for a NIfTI-2 file read; ask the header reader. */
+    int nver = 1;
+    void *hdr = nifti_read_header(path, &nver, 0);
+    free(hdr);
+    return fill_image(nim, nver, path, img, out, err);
+}
+
+sirt_status sirt__nifti_read_buffer(const void *buf, size_t len, const char *name,
+                                    sirt_image **out, sirt_error *err)
+{
+    *out = NULL;
+    /* Version from sizeof_hdr (348 or 540, either byte order), as nifti_read_header does. */
+    const unsigned char *b = buf;
+    if (len < 4)
+        return sirt_error_set(err, SIRT_EFORMAT, "path", "\"%s\": %zu bytes, no NIfTI header",
+                              name, len);
+    uint32_t le = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+                  (uint32_t)b[3] << 24;
+    uint32_t be = (uint32_t)b[3] | (uint32_t)b[2] << 8 | (uint32_t)b[1] << 16 |
+                  (uint32_t)b[0] << 24;
+    int nver = (le == 348 || be == 348) ? 1 : (le == 540 || be == 540) ? 2 : 0;
+    size_t hsize = nver == 2 ? sizeof(nifti_2_header) : sizeof(nifti_1_header);
+    if (!nver || len < hsize)
+        return sirt_error_set(err, SIRT_EFORMAT, "path",
+                              "\"%s\": not a NIfTI-1/NIfTI-2 header (sizeof_hdr %u, %zu bytes)",
+                              name, (unsigned)le, len);
+    /* Foreign byte order: swap the header first (as nifti_read_header does), and the data
+     * after it is copied. */
+    int swapped = !(le == 348 || le == 540);
+    nifti_image *nim = NULL;
+    if (nver == 1) {
+        nifti_1_header h;
+        memcpy(&h, buf, sizeof h);
+        if (swapped)
+            nifti_swap_as_nifti1(&h);
+        if (nifti_hdr1_looks_good(&h))
+            nim = nifti_convert_n1hdr2nim(h, name);
+    } else {
+        nifti_2_header h;
+        memcpy(&h, buf, sizeof h);
+        if (swapped)
+            nifti_swap_as_nifti2(&h);
+        if (nifti_hdr2_looks_good(&h))
+            nim = nifti_convert_n2hdr2nim(h, name);
+    }
+    if (!nim)
+        return sirt_error_set(err, SIRT_EFORMAT, "path",
+                              "\"%s\": not a readable NIfTI-1/NIfTI-2 header (bad magic, size "
+                              "or dims)",
+                              name);
+    if (nim->nifti_type == NIFTI_FTYPE_NIFTI1_2 || nim->nifti_type == NIFTI_FTYPE_NIFTI2_2)
+        return read_fail(nim, name, SIRT_EFORMAT, err,
+                         "a two-file (.hdr/.img) header: no data in this buffer");
+    sirt_image *img = NULL;
+    sirt_status st = check_and_alloc(nim, name, &img, err);
+    if (st != SIRT_OK)
+        return st;
+    /* Data at iname_offset: the whole volume must be in the buffer. */
+    size_t vox = sirt_image_voxel_count(img), per = nim->nbyper > 0 ? (size_t)nim->nbyper : 0;
+    int64_t off = nim->iname_offset;
+    if (per == 0 || off < (int64_t)hsize || (uint64_t)off > len || (len - (size_t)off) / per < vox) {
+        sirt_image_free(img);
+        return read_fail(nim, name, SIRT_EFORMAT, err,
+                         "voxel data could not be read (file truncated or corrupt)");
+    }
+    nim->data = malloc(vox * per);
+    if (!nim->data) {
+        sirt_image_free(img);
+        return read_fail(nim, name, SIRT_ENOMEM, err, "out of memory");
+    }
+    memcpy(nim->data, b + off, vox * per);
+    if ((swapped || nim->byteorder != nifti_short_order()) && nim->swapsize > 1)
+        nifti_swap_Nbytes((int64_t)vox * (int64_t)per / nim->swapsize, nim->swapsize, nim->data);
+    return fill_image(nim, nver, name, img, out, err);
 }
 
 static int ends_with(const char *s, const char *suffix)
