@@ -53,9 +53,11 @@ typedef struct affine {
     double A[3][3], b[3];
 } affine;
 
-static sirt_status check_grid(const sirt_image *g, const char *field, sirt_error *err)
+/* A usable geometry; the voxels too when `need_voxels` (a grid's voxels are never read). */
+static sirt_status check_geometry(const sirt_image *g, const char *field, int need_voxels,
+                                  sirt_error *err)
 {
-    if (!g || !g->voxels)
+    if (!g || (need_voxels && !g->voxels))
         return sirt_error_set(err, SIRT_EINVAL, field, "%s: no image given", field);
     for (int a = 0; a < 3; a++)
         if (!(g->spacing_mm[a] > 0.0) || !isfinite(g->spacing_mm[a]) ||
@@ -429,9 +431,9 @@ sirt_status sirt_image_resample(const sirt_image *src, const sirt_image *grid,
                                 sirt_resample_method method, sirt_image **out, sirt_error *err)
 {
     *out = NULL;
-    sirt_status st = check_grid(src, "src", err);
+    sirt_status st = check_geometry(src, "src", 1, err);
     if (st == SIRT_OK)
-        st = check_grid(grid, "grid", err);
+        st = check_geometry(grid, "grid", 0, err);
     if (st != SIRT_OK)
         return st;
     if (method != SIRT_RESAMPLE_TRILINEAR && method != SIRT_RESAMPLE_NEAREST &&
@@ -486,9 +488,9 @@ sirt_status sirt_mask_resample(const sirt_mask *mask, const sirt_image *grid, in
     if (!mask || !mask->image)
         return sirt_error_set(err, SIRT_EINVAL, "mask", "mask: no mask given");
     const sirt_image *src = mask->image;
-    sirt_status st = check_grid(src, "mask", err);
+    sirt_status st = check_geometry(src, "mask", 1, err);
     if (st == SIRT_OK)
-        st = check_grid(grid, "grid", err);
+        st = check_geometry(grid, "grid", 0, err);
     if (st != SIRT_OK)
         return st;
     affine m;
