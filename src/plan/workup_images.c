@@ -12,6 +12,11 @@
  * counts over about one FWHM (10–15 mm for 99mTc SPECT, Ritt et al. 2011, EJNMMI 38 Suppl 1),
  * and those counts are not extrahepatic deposition. */
 #define EXTRAHEPATIC_MARGIN_MM 15.0
+/* Below 0.1 % of the counts, extrahepatic counts are read as noise and scatter, not as
+ * deposition: they are reported in the work-up but not put into the case (where any value
+ * above 0 triggers the extrahepatic rule). A visual check of the SPECT stays necessary
+ * (EANM 2022 §4). */
+#define EXTRAHEPATIC_DETECTION_FRACTION 0.001
 
 typedef struct ctx {
     const char *base_dir;
@@ -362,8 +367,12 @@ sirt_status sirt_case_fill_from_workup(sirt_case *c, sirt_image_workup *w, sirt_
         if (st == SIRT_OK)
             st = note_filled(w, err, "$.simulation.spect.liver_counts", sc->liver, "counts");
     }
-    if (st == SIRT_OK)
+    if (st == SIRT_OK && w->extrahepatic_fraction >= EXTRAHEPATIC_DETECTION_FRACTION)
         st = fill(w, err, &c->simulation.extrahepatic_fraction, w->extrahepatic_fraction,
                   "$.simulation.extrahepatic_fraction", "");
+    else if (st == SIRT_OK && isfinite(w->extrahepatic_fraction) &&
+             isnan(c->simulation.extrahepatic_fraction))
+        st = note_filled(w, err, "extrahepatic fraction below the 0.1 % detection threshold, "
+                         "not put into the case:", w->extrahepatic_fraction, "");
     return st;
 }

@@ -31,10 +31,43 @@ void sirt__report_font(cairo_t *cr, double size, int bold)
     cairo_set_font_size(cr, size);
 }
 
+/* Copy text, replacing every byte that does not start a complete UTF-8 sequence by '?':
+ * strings cut by snprintf may end inside a character, and cairo refuses such text (and then
+ * stops drawing altogether). */
+static void utf8_clean(const char *in, char *out, size_t size)
+{
+    size_t o = 0;
+    const unsigned char *p = (const unsigned char *)in;
+    while (*p && o + 5 < size) {
+        size_t len = *p < 0x80 ? 1 : (*p >> 5) == 6 ? 2 : (*p >> 4) == 14 ? 3 : (*p >> 3) == 30 ? 4 : 0;
+        size_t k = 1;
+        while (len > 1 && k < len && (p[k] & 0xC0) == 0x80)
+            k++;
+        if (len == 0 || k < len) {
+            out[o++] = '?';
+            p++;
+            continue;
+        }
+        memcpy(out + o, p, len);
+        o += len;
+        p += len;
+    }
+    out[o] = '\0';
+}
+
+void sirt__report_show(cairo_t *cr, const char *s)
+{
+    char buf[2048];
+    utf8_clean(s ? s : "", buf, sizeof buf);
+    cairo_show_text(cr, buf);
+}
+
 double sirt__report_text_width(cairo_t *cr, const char *s)
 {
+    char buf[2048];
+    utf8_clean(s ? s : "", buf, sizeof buf);
     cairo_text_extents_t e;
-    cairo_text_extents(cr, s, &e);
+    cairo_text_extents(cr, buf, &e);
     return e.x_advance;
 }
 
@@ -293,7 +326,7 @@ static void draw_colorbar(cairo_t *cr, double x, double y, double wpt, double hp
         char lab[32];
         snprintf(lab, sizeof lab, "%.3g", dose_max * k / 4.0);
         cairo_move_to(cr, x + wpt + 2, y + hpt * (1.0 - k / 4.0) + 2.5);
-        cairo_show_text(cr, lab);
+        sirt__report_show(cr, lab);
     }
     cairo_move_to(cr, x - 2, y - 4);
     cairo_show_text(cr, "Gy");
@@ -303,8 +336,9 @@ double sirt__report_dose_max(const sirt_image *dose)
 {
     if (!dose)
         return 0.0;
-    /* The colour bar tops at the 99.5th percentile, so one hot voxel does not wash out the
-     * rest; found by a histogram over [0, max]. */
+    /* The colour bar tops at the 99.99th percentile: tumours (a few % of the voxels) keep
+     * their colours, while a single hot voxel does not wash out the rest; found by a
+     * histogram over [0, max]. */
     size_t n = sirt_image_voxel_count(dose);
     double mx = 0.0;
     for (size_t i = 0; i < n; i++)
@@ -322,7 +356,7 @@ double sirt__report_dose_max(const sirt_image *dose)
             hist[b]++;
             positive++;
         }
-    size_t acc = 0, target = (size_t)(0.995 * (double)positive);
+    size_t acc = 0, target = (size_t)(0.9999 * (double)positive);
     double top = mx;
     for (size_t b = 0; b < BINS; b++) {
         acc += hist[b];
@@ -348,7 +382,7 @@ void sirt__report_draw_slices(cairo_t *cr, const sirt_report_slices *s, double x
                               "the left)",
              s->label ? s->label : "", s->centre_mm[2], s->centre_mm[1]);
     cairo_move_to(cr, x, y + 9);
-    cairo_show_text(cr, lab);
+    sirt__report_show(cr, lab);
     double top = y + 14;
     double hv = hpt - 14;
     cairo_set_source_rgb(cr, 0, 0, 0);
@@ -390,7 +424,7 @@ void sirt__report_draw_dvh(cairo_t *cr, const sirt_report_curve *curves, size_t 
     sirt__report_font(cr, 10, 1);
     cairo_set_source_rgb(cr, 0, 0, 0);
     cairo_move_to(cr, left, y + 12);
-    cairo_show_text(cr, title ? title : "Dose-volume histograms (cumulative)");
+    sirt__report_show(cr, title ? title : "Dose-volume histograms (cumulative)");
     sirt__report_font(cr, 7.5, 0);
     cairo_set_line_width(cr, 0.3);
     for (double d = 0.0; d <= dmax + 1e-9; d += step) {
@@ -403,7 +437,7 @@ void sirt__report_draw_dvh(cairo_t *cr, const sirt_report_curve *curves, size_t 
         snprintf(lab, sizeof lab, "%g", d);
         cairo_set_source_rgb(cr, 0, 0, 0);
         cairo_move_to(cr, px - sirt__report_text_width(cr, lab) / 2, bottom + 10);
-        cairo_show_text(cr, lab);
+        sirt__report_show(cr, lab);
     }
     for (int v = 0; v <= 100; v += 20) {
         double py = bottom - (bottom - top) * v / 100.0;
@@ -415,7 +449,7 @@ void sirt__report_draw_dvh(cairo_t *cr, const sirt_report_curve *curves, size_t 
         snprintf(lab, sizeof lab, "%d", v);
         cairo_set_source_rgb(cr, 0, 0, 0);
         cairo_move_to(cr, left - 4 - sirt__report_text_width(cr, lab), py + 2.5);
-        cairo_show_text(cr, lab);
+        sirt__report_show(cr, lab);
     }
     cairo_move_to(cr, (left + right) / 2 - 20, bottom + 22);
     cairo_show_text(cr, "Dose (Gy)");
@@ -457,7 +491,7 @@ void sirt__report_draw_dvh(cairo_t *cr, const sirt_report_curve *curves, size_t 
         cairo_set_source_rgb(cr, 0, 0, 0);
         sirt__report_font(cr, 7.5, 0);
         cairo_move_to(cr, right + 28, ly + 2.5);
-        cairo_show_text(cr, cv->name ? cv->name : "");
+        sirt__report_show(cr, cv->name);
     }
     cairo_set_source_rgb(cr, 0, 0, 0);
     cairo_set_line_width(cr, 0.6);

@@ -27,6 +27,8 @@ typedef struct sirt__report_buffer {
 
 void sirt__report_font(cairo_t *cr, double size, int bold);
 double sirt__report_text_width(cairo_t *cr, const char *s);
+/* cairo_show_text of text made valid UTF-8 (invalid bytes shown as '?'). */
+void sirt__report_show(cairo_t *cr, const char *s);
 void sirt__report_colormap(double t, double rgb[3]);
 double sirt__report_dose_max(const sirt_image *dose);
 void sirt__report_draw_slices(cairo_t *cr, const sirt_report_slices *s, double x, double y,

@@ -37,7 +37,7 @@ static void footer(layout *L)
              L->r->patient_id ? L->r->patient_id : "-", L->r->case_id ? L->r->case_id : "-",
              L->page);
     cairo_move_to(cr, MARGIN, PAGE_H - MARGIN / 2);
-    cairo_show_text(cr, s);
+    sirt__report_show(cr, s);
     cairo_set_source_rgb(cr, 0, 0, 0);
 }
 
@@ -82,7 +82,7 @@ static double paragraph(layout *L, const char *text, double size, int bold, doub
             need(L, line_h);
             sirt__report_font(cr, size, bold);
             cairo_move_to(cr, MARGIN + indent, L->y + size);
-            cairo_show_text(cr, line);
+            sirt__report_show(cr, line);
             L->y += line_h;
         }
         used += line_h;
@@ -198,7 +198,7 @@ static void table(layout *L, const sirt_report_table *t)
         need(L, 14 + 2 * row_h);
         sirt__report_font(cr, 9, 1);
         cairo_move_to(cr, MARGIN, L->y + 9);
-        cairo_show_text(cr, t->title);
+        sirt__report_show(cr, t->title);
         L->y += 13;
     }
     for (size_t r = 0; r < t->n_rows; r++) {
@@ -217,7 +217,7 @@ static void table(layout *L, const sirt_report_table *t)
             const char *cell = t->cells[r * t->n_cols + c];
             sirt__report_font(cr, size, r == 0);
             cairo_move_to(cr, x + 4, L->y + size * 1.2);
-            cairo_show_text(cr, cell ? cell : "");
+            sirt__report_show(cr, cell ? cell : "");
             x += colw[c];
         }
         cairo_set_source_rgb(cr, 0.75, 0.75, 0.75);
@@ -260,9 +260,9 @@ static void signature_block(layout *L)
         cairo_set_line_width(cr, 0.5);
         cairo_stroke(cr);
         cairo_move_to(cr, x, L->y + 41);
-        cairo_show_text(cr, roles[i]);
+        sirt__report_show(cr, roles[i]);
         cairo_move_to(cr, x + BODY_W / 2 - 90, L->y + 41);
-        cairo_show_text(cr, "date");
+        sirt__report_show(cr, "date");
     }
     L->y += 50;
 }
@@ -351,9 +351,13 @@ sirt_status sirt_report_write_pdf(const sirt_report *r, const char *path, sirt_e
     }
     footer(&L);
     cairo_show_page(cr);
+    /* A drawing error (e.g. text that is not UTF-8) stops all later drawing on the context
+     * without failing the surface: check both. */
+    cairo_status_t cs = cairo_status(cr);
     cairo_destroy(cr);
     cairo_surface_finish(surf);
-    cairo_status_t cs = cairo_surface_status(surf);
+    if (cs == CAIRO_STATUS_SUCCESS)
+        cs = cairo_surface_status(surf);
     cairo_surface_destroy(surf);
     sirt_status st;
     if (cs != CAIRO_STATUS_SUCCESS)

@@ -46,6 +46,40 @@ static sirt_status activity_from_spect(run_ctx *x, const sirt_image *counts, dou
     return SIRT_OK;
 }
 
+/* FFT convolution of non-negative maps leaves round-off of either sign around zero (float
+ * precision: about 1e-7 of the largest values per transform). Those are set to 0 when they
+ * are below 1e-5 of the maximum dose, and counted in the notes; anything larger is an error,
+ * not clamped. */
+#define ROUND_OFF_FRACTION 1e-5
+
+static sirt_status zero_round_off(run_ctx *x, sirt_image *dose, sirt_dose_result *info)
+{
+    size_t n = sirt_image_voxel_count(dose), count = 0;
+    float mx = 0.0f, mn = 0.0f;
+    for (size_t i = 0; i < n; i++) {
+        mx = dose->voxels[i] > mx ? dose->voxels[i] : mx;
+        mn = dose->voxels[i] < mn ? dose->voxels[i] : mn;
+    }
+    if (mn >= 0.0f)
+        return SIRT_OK;
+    if (-mn > ROUND_OFF_FRACTION * mx)
+        return sirt_error_set(x->err, SIRT_EINTERNAL, "dose",
+                              "the dose image has a negative voxel of %g Gy (maximum %g Gy): "
+                              "more than round-off; not clamped",
+                              (double)mn, (double)mx);
+    for (size_t i = 0; i < n; i++)
+        if (dose->voxels[i] < 0.0f) {
+            dose->voxels[i] = 0.0f;
+            count++;
+        }
+    size_t len = strlen(info->notes);
+    snprintf(info->notes + len, sizeof info->notes - len,
+             "%zu voxels of FFT round-off below zero (down to %.3g Gy, maximum %.4g Gy) set "
+             "to 0\n",
+             count, (double)mn, (double)mx);
+    return SIRT_OK;
+}
+
 static sirt_status compute_dose(run_ctx *x, const sirt_image *activity, sirt_image **dose,
                                 sirt_dose_result *info)
 {
@@ -80,40 +114,6 @@ static sirt_status compute_dose(run_ctx *x, const sirt_image *activity, sirt_ima
             st = zero_round_off(x, *dose, info);
     }
     return st;
-}
-
-/* FFT convolution of non-negative maps leaves round-off of either sign around zero (float
- * precision: about 1e-7 of the largest values per transform). Those are set to 0 when they
- * are below 1e-5 of the maximum dose, and counted in the notes; anything larger is an error,
- * not clamped. */
-#define ROUND_OFF_FRACTION 1e-5
-
-static sirt_status zero_round_off(run_ctx *x, sirt_image *dose, sirt_dose_result *info)
-{
-    size_t n = sirt_image_voxel_count(dose), count = 0;
-    float mx = 0.0f, mn = 0.0f;
-    for (size_t i = 0; i < n; i++) {
-        mx = dose->voxels[i] > mx ? dose->voxels[i] : mx;
-        mn = dose->voxels[i] < mn ? dose->voxels[i] : mn;
-    }
-    if (mn >= 0.0f)
-        return SIRT_OK;
-    if (-mn > ROUND_OFF_FRACTION * mx)
-        return sirt_error_set(x->err, SIRT_EINTERNAL, "dose",
-                              "the dose image has a negative voxel of %g Gy (maximum %g Gy): "
-                              "more than round-off; not clamped",
-                              (double)mn, (double)mx);
-    for (size_t i = 0; i < n; i++)
-        if (dose->voxels[i] < 0.0f) {
-            dose->voxels[i] = 0.0f;
-            count++;
-        }
-    size_t len = strlen(info->notes);
-    snprintf(info->notes + len, sizeof info->notes - len,
-             "%zu voxels of FFT round-off below zero (down to %.3g Gy, maximum %.4g Gy) set "
-             "to 0\n",
-             count, (double)mn, (double)mx);
-    return SIRT_OK;
 }
 
 static sirt_status add_structure(run_ctx *x, const char *name, const char *kind, sirt_mask *m)
