@@ -26,8 +26,12 @@
 #include <new>
 #include <string>
 #include <unistd.h>
+#include <vector>
 
 struct sirt_dcm_file {
+    /* Declared before ff so it outlives the lazy-loading factories ff's elements hold. */
+    std::vector<unsigned char> buffer; /* copy of the input of sirt__dcm_load_buffer */
+    size_t source_size = 0;            /* bytes of the file or buffer read */
     DcmFileFormat ff;
     std::string name;     /* path or buffer name, for messages */
     std::string xfer_uid; /* transfer syntax as loaded */
@@ -98,6 +102,73 @@ void record_xfer(sirt_dcm_file *f)
     f->xfer_uid = x.getXferID() ? x.getXferID() : "";
 }
 
+/* Lazy loading from memory. DCMTK loads large values from a file only when accessed, through
+ * a stream factory; its buffer stream has no factory, so every value would be allocated at its
+ * declared length while parsing (a 700-byte input can announce 2 GB). This buffer stream gives
+ * a factory re-reading the caller's buffer (kept in sirt_dcm_file), so memory is bounded
+ * exactly as for files, and check_lengths() can refuse impossible lengths before any load. */
+class MemFactory : public DcmInputStreamFactory {
+public:
+    MemFactory(const unsigned char *b, size_t n, offile_off_t off) : b_(b), n_(n), off_(off) {}
+    DcmInputStream *create() const override
+    {
+        DcmInputBufferStream *s = new DcmInputBufferStream();
+        s->setBuffer(b_, static_cast<offile_off_t>(n_));
+        s->setEos();
+        if (off_ > 0)
+            s->skip(off_);
+        return s;
+    }
+    DcmInputStreamFactory *clone() const override { return new MemFactory(*this); }
+    DcmInputStreamFactoryType ident() const override { return DFT_DcmInputFileStreamFactory; }
+
+private:
+    const unsigned char *b_;
+    size_t n_;
+    offile_off_t off_;
+};
+
+class MemStream : public DcmInputBufferStream {
+public:
+    MemStream(const unsigned char *b, size_t n) : b_(b), n_(n)
+    {
+        setBuffer(b, static_cast<offile_off_t>(n));
+        setEos();
+    }
+    DcmInputStreamFactory *newFactory() const override { return new MemFactory(b_, n_, tell()); }
+
+private:
+    const unsigned char *b_;
+    size_t n_;
+};
+
+/* Every element's declared length must fit in the source: checked on the length fields only
+ * (lazy values are not loaded), so a corrupt length is refused before anything allocates it. */
+sirt_status check_lengths(sirt_dcm_file *f, sirt_error *err)
+{
+    DcmItem *parts[2] = {f->ff.getMetaInfo(), f->ff.getDataset()};
+    for (DcmItem *part : parts) {
+        if (!part)
+            continue;
+        DcmStack stack;
+        while (part->nextObject(stack, OFTrue).good()) {
+            DcmObject *o = stack.top();
+            if (!o || !o->isLeaf())
+                continue;
+            size_t len = o->getLength();
+            if (len > f->source_size) {
+                char d[160];
+                DcmTag t = o->getTag();
+                std::snprintf(d, sizeof d, "element (%04X,%04X) declares %zu bytes, the input "
+                              "has %zu", (unsigned)t.getGroup(), (unsigned)t.getElement(), len,
+                              f->source_size);
+                return fail(err, SIRT_EFORMAT, f->name, "corrupt element length", d);
+            }
+        }
+    }
+    return SIRT_OK;
+}
+
 /* Values larger than this are loaded from the file only when first accessed (DCMTK's lazy
  * loading), so a header-only scan never reads pixel data. */
 const Uint32 kLazyBytes = 4096;
@@ -164,6 +235,13 @@ sirt_status sirt__dcm_load(const char *path, int with_pixels, sirt_dcm_file **ou
             return fail(err, SIRT_EFORMAT, name, "cannot parse DICOM (truncated or corrupt?)",
                         c.text());
         }
+        struct stat sb;
+        f->source_size = stat(path, &sb) == 0 ? static_cast<size_t>(sb.st_size) : 0;
+        sirt_status st = check_lengths(f, err);
+        if (st != SIRT_OK) {
+            delete f;
+            return st;
+        }
         record_xfer(f);
         *out = f;
         return SIRT_OK;
@@ -194,12 +272,12 @@ sirt_status sirt__dcm_load_buffer(const void *data, size_t size, const char *nam
         if (!f)
             return fail(err, SIRT_ENOMEM, nm, "out of memory", nullptr);
         f->name = nm;
-        DcmInputBufferStream is;
-        is.setBuffer(data, static_cast<offile_off_t>(size));
-        is.setEos();
+        f->buffer.assign(static_cast<const unsigned char *>(data),
+                         static_cast<const unsigned char *>(data) + size);
+        f->source_size = size;
+        MemStream is(f->buffer.data(), f->buffer.size());
         f->ff.transferInit();
-        /* The buffer is not kept, so every value is read now (no lazy loading). */
-        OFCondition c = f->ff.read(is, EXS_Unknown, EGL_noChange, DCM_MaxReadLength);
+        OFCondition c = f->ff.read(is, EXS_Unknown, EGL_noChange, kLazyBytes);
         f->ff.transferEnd();
         if (c.good() && !is.eos())
             c = EC_StreamNotifyClient;
@@ -208,11 +286,10 @@ sirt_status sirt__dcm_load_buffer(const void *data, size_t size, const char *nam
             return fail(err, SIRT_EFORMAT, nm, "cannot parse DICOM (truncated or corrupt?)",
                         c == EC_StreamNotifyClient ? "premature end of data" : c.text());
         }
-        /* Lazy loading is impossible from a buffer; make sure nothing is pending. */
-        c = f->ff.loadAllDataIntoMemory();
-        if (c.bad()) {
+        sirt_status st = check_lengths(f, err);
+        if (st != SIRT_OK) {
             delete f;
-            return fail(err, SIRT_EFORMAT, nm, "cannot load DICOM values", c.text());
+            return st;
         }
         record_xfer(f);
         *out = f;
