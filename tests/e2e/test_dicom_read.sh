@@ -247,30 +247,41 @@ TF=/usr/lib/python3/dist-packages/pydicom/data/test_files
 if [ ! -d "$TF" ]; then
   echo "SKIP: pydicom test files not found in $TF (python3-pydicom not installed?)"
 else
+  FILES=""
   for f in CT_small MR_small MR_small_bigendian MR_small_implicit MR_small_RLE MR_small_jpeg_ls_lossless rtdose; do
     if [ ! -f "$TF/$f.dcm" ]; then echo "SKIP: $TF/$f.dcm absent"; continue; fi
     run_sirt "pd_$f" convert "$TF/$f.dcm" "$WORK/pd_$f.nii"
     expect_rc 0 "convert pydicom's $f.dcm"
-    # Compressed MR files are lossless encodings of MR_small: compare with its pixels (pydicom
-    # may lack a JPEG-LS decoder). RT Dose: pixels x DoseGridScaling in Gy.
-    "$PYTHON" - "$TF" "$f" "$WORK/pd_$f.nii" <<'PY' && pass "$f: voxels = pydicom pixel_array x rescale" || fail "$f: voxels differ from pydicom"
+    FILES="$FILES $f"
+  done
+  # Compressed MR files are lossless encodings of MR_small: compared with its pixels (pydicom
+  # may lack a JPEG-LS decoder). RT Dose: pixels x DoseGridScaling. One python for all files.
+  "$PYTHON" - "$TF" "$WORK" $FILES <<'PY' > "$WORK/pd_cmp.txt" 2>&1
 import sys, numpy as np, nibabel as nb, pydicom
-tf, name, nii = sys.argv[1:4]
-ref = {"MR_small_RLE": "MR_small", "MR_small_jpeg_ls_lossless": "MR_small"}.get(name, name)
-ds = pydicom.dcmread("%s/%s.dcm" % (tf, ref))
-px = ds.pixel_array.astype(np.float64)
-if name == "rtdose":
-    e = px * float(ds.DoseGridScaling)            # frames, rows, cols
-else:
-    e = px * float(getattr(ds, "RescaleSlope", 1)) + float(getattr(ds, "RescaleIntercept", 0))
-    e = e[np.newaxis]
-d = np.asarray(nb.load(nii).dataobj).astype(np.float64)   # i, j, k
-got = np.transpose(d, (2, 1, 0))
-assert got.shape == e.shape, (got.shape, e.shape)
-# float32 storage: relative 1e-6 (integers below 2^24 times the slope are exact or nearly).
-err = np.abs(got - e).max()
-assert err <= 1e-6 * max(1.0, np.abs(e).max()), err
+tf, w = sys.argv[1:3]
+for name in sys.argv[3:]:
+    try:
+        ref = {"MR_small_RLE": "MR_small", "MR_small_jpeg_ls_lossless": "MR_small"}.get(name, name)
+        ds = pydicom.dcmread("%s/%s.dcm" % (tf, ref))
+        px = ds.pixel_array.astype(np.float64)
+        if name == "rtdose":
+            e = px * float(ds.DoseGridScaling)            # frames, rows, cols
+        else:
+            e = px * float(getattr(ds, "RescaleSlope", 1)) + float(getattr(ds, "RescaleIntercept", 0))
+            e = e[np.newaxis]
+        d = np.asarray(nb.load("%s/pd_%s.nii" % (w, name)).dataobj).astype(np.float64)
+        got = np.transpose(d, (2, 1, 0))                  # i, j, k -> k, j, i
+        assert got.shape == e.shape, (got.shape, e.shape)
+        # float32 storage: relative 1e-6 of the largest value.
+        err = np.abs(got - e).max()
+        assert err <= 1e-6 * max(1.0, np.abs(e).max()), err
+        print("OK", name)
+    except Exception as ex:
+        print("BAD", name, repr(ex))
 PY
+  for f in $FILES; do
+    grep -qx "OK $f" "$WORK/pd_cmp.txt" && pass "$f: voxels = pydicom pixel_array x rescale" ||
+      { fail "$f: voxels differ from pydicom"; grep "$f" "$WORK/pd_cmp.txt" >&2; }
   done
   run_sirt pd_trunc info "$TF/MR_truncated.dcm" --json "$WORK/trunc.json"
   expect_rc 1 "pydicom's MR_truncated.dcm refused"
