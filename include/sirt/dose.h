@@ -154,6 +154,17 @@ sirt_status sirt_dose_cache_dir(const char *cache_dir, char *buf, size_t size, s
 sirt_status sirt_dose_convolve_fft(const float *act, size_t nx, size_t ny, size_t nz,
                                    const double *kernel, const int half[3], int threads,
                                    float *out, sirt_error *err);
+/* The same, planned once per grid size for many maps (e.g. several time points or
+ * structures): _new plans the FFTs (measure = 1: FFTW_MEASURE, slower to plan, faster to
+ * run) and transforms the kernel; _run convolves one map; not for concurrent use of one
+ * convolver. */
+typedef struct sirt_dose_convolver sirt_dose_convolver;
+sirt_status sirt_dose_convolver_new(size_t nx, size_t ny, size_t nz, const double *kernel,
+                                    const int half[3], int threads, int measure,
+                                    sirt_dose_convolver **out, sirt_error *err);
+sirt_status sirt_dose_convolver_run(sirt_dose_convolver *c, const float *act, float *out,
+                                    sirt_error *err);
+void sirt_dose_convolver_free(sirt_dose_convolver *c);
 /* The same by direct summation (double accumulation): the reference for tests. */
 sirt_status sirt_dose_convolve_direct(const float *act, size_t nx, size_t ny, size_t nz,
                                       const double *kernel, const int half[3], float *out,

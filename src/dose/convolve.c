@@ -4,8 +4,10 @@
  * N ≥ n + h along each axis (n voxels, kernel half-width h), which is enough for the first n
  * outputs to be free of wrap-around: the circular convolution equals the linear one there
  * because the kernel's support [−h, h] never reaches i − s ± N for i, s in [0, n). N is
- * rounded up to a product of 2, 3, 5 and 7 (FFTW's fast sizes). One forward plan serves
- * both transforms (new-array execute), one backward plan; both are made in this thread
+ * rounded up to a product of 2 and 3 (FFTW's fastest radices; a few % more points than
+ * allowing 5 and 7, but faster plans). A convolver is planned once
+ * per grid size (one forward, one backward plan; the kernel's spectrum is computed once) and
+ * can then convolve any number of maps of that size; plans are made in the calling thread
  * (FFTW planning is not thread-safe; fftwf_make_planner_thread_safe() guards concurrent
  * callers). */
 #include <fftw3.h>
@@ -23,8 +25,8 @@ static size_t good_size(size_t n)
 {
     for (size_t m = n;; m++) {
         size_t r = m;
-        const size_t f[4] = {2, 3, 5, 7};
-        for (int i = 0; i < 4; i++)
+        const size_t f[2] = {2, 3};
+        for (int i = 0; i < 2; i++)
             while (r % f[i] == 0)
                 r /= f[i];
         if (r == 1)
@@ -64,30 +66,60 @@ sirt_status sirt_dose_convolve_direct(const float *act, size_t nx, size_t ny, si
     return SIRT_OK;
 }
 
-sirt_status sirt_dose_convolve_fft(const float *act, size_t nx, size_t ny, size_t nz,
-                                   const double *kernel, const int half[3], int threads,
-                                   float *out, sirt_error *err)
+struct sirt_dose_convolver {
+    size_t n[3], big[3], nreal, ncplx;
+    int threads;
+    float *ra;
+    fftwf_complex *ca, *ck; /* ck: the kernel's spectrum, scaled by 1/N */
+    fftwf_plan fwd, bwd;
+};
+
+void sirt_dose_convolver_free(sirt_dose_convolver *c)
 {
-    const size_t n[3] = {nx, ny, nz};
-    size_t big[3];
-    for (int c = 0; c < 3; c++)
-        big[c] = good_size(n[c] + (size_t)half[c]);
-    if (big[0] > 65536 || big[1] > 65536 || big[2] > 65536)
-        return sirt_error_set(err, SIRT_ERANGE, "activity", "grid too large for the FFT");
-    const size_t nreal = big[0] * big[1] * big[2];
-    const size_t nhalf = big[0] / 2 + 1;
-    const size_t ncplx = nhalf * big[1] * big[2];
-    float *ra = fftwf_malloc(nreal * sizeof(float));
-    float *rk = fftwf_malloc(nreal * sizeof(float));
-    fftwf_complex *ca = fftwf_malloc(ncplx * sizeof(fftwf_complex));
-    fftwf_complex *ck = fftwf_malloc(ncplx * sizeof(fftwf_complex));
-    sirt_status st = SIRT_OK;
-    fftwf_plan fwd = NULL, bwd = NULL;
-    if (!ra || !rk || !ca || !ck) {
-        st = sirt_error_set(err, SIRT_ENOMEM, "activity",
-                            "out of memory for the FFT (%zux%zux%zu padded grid)", big[0],
-                            big[1], big[2]);
-        goto done;
+    if (!c)
+        return;
+    if (c->fwd)
+        fftwf_destroy_plan(c->fwd);
+    if (c->bwd)
+        fftwf_destroy_plan(c->bwd);
+    fftwf_free(c->ra);
+    fftwf_free(c->ca);
+    fftwf_free(c->ck);
+    free(c);
+}
+
+sirt_status sirt_dose_convolver_new(size_t nx, size_t ny, size_t nz, const double *kernel,
+                                    const int half[3], int threads, int measure,
+                                    sirt_dose_convolver **out, sirt_error *err)
+{
+    *out = NULL;
+    sirt_dose_convolver *c = calloc(1, sizeof *c);
+    if (!c)
+        return sirt_error_set(err, SIRT_ENOMEM, "activity", "out of memory for the FFT");
+    c->n[0] = nx;
+    c->n[1] = ny;
+    c->n[2] = nz;
+    c->threads = threads;
+    for (int i = 0; i < 3; i++) {
+        c->big[i] = good_size(c->n[i] + (size_t)half[i]);
+        if (c->big[i] > 65536) {
+            sirt_dose_convolver_free(c);
+            return sirt_error_set(err, SIRT_ERANGE, "activity",
+                                  "activity grid %zux%zux%zu is too large for the FFT", nx, ny,
+                                  nz);
+        }
+    }
+    c->nreal = c->big[0] * c->big[1] * c->big[2];
+    c->ncplx = (c->big[0] / 2 + 1) * c->big[1] * c->big[2];
+    c->ra = fftwf_malloc(c->nreal * sizeof(float));
+    c->ca = fftwf_malloc(c->ncplx * sizeof(fftwf_complex));
+    c->ck = fftwf_malloc(c->ncplx * sizeof(fftwf_complex));
+    if (!c->ra || !c->ca || !c->ck) {
+        const sirt_status st = sirt_error_set(err, SIRT_ENOMEM, "activity",
+                                              "out of memory for the FFT (%zux%zux%zu padded)",
+                                              c->big[0], c->big[1], c->big[2]);
+        sirt_dose_convolver_free(c);
+        return st;
     }
     fftwf_make_planner_thread_safe();
     fftwf_init_threads();
@@ -96,53 +128,78 @@ sirt_status sirt_dose_convolve_fft(const float *act, size_t nx, size_t ny, size_
 #else
     fftwf_plan_with_nthreads(threads > 0 ? threads : 1);
 #endif
-    /* Row-major dims: z slowest, x fastest (our voxel order). */
-    fwd = fftwf_plan_dft_r2c_3d((int)big[2], (int)big[1], (int)big[0], ra, ca, FFTW_ESTIMATE);
-    bwd = fftwf_plan_dft_c2r_3d((int)big[2], (int)big[1], (int)big[0], ca, ra, FFTW_ESTIMATE);
-    if (!fwd || !bwd) {
-        st = sirt_error_set(err, SIRT_EINTERNAL, "activity", "FFTW could not plan a %zux%zux%zu "
-                            "transform", big[0], big[1], big[2]);
-        goto done;
+    /* Row-major dims: z slowest, x fastest (our voxel order). MEASURE overwrites the
+     * arrays, so plan before filling them. */
+    const unsigned flags = measure ? FFTW_MEASURE : FFTW_ESTIMATE;
+    c->fwd = fftwf_plan_dft_r2c_3d((int)c->big[2], (int)c->big[1], (int)c->big[0], c->ra, c->ca,
+                                   flags);
+    c->bwd = fftwf_plan_dft_c2r_3d((int)c->big[2], (int)c->big[1], (int)c->big[0], c->ca, c->ra,
+                                   flags);
+    if (!c->fwd || !c->bwd) {
+        const sirt_status st = sirt_error_set(err, SIRT_EINTERNAL, "activity",
+                                              "FFTW could not plan a %zux%zux%zu transform",
+                                              c->big[0], c->big[1], c->big[2]);
+        sirt_dose_convolver_free(c);
+        return st;
     }
-    memset(ra, 0, nreal * sizeof(float));
-    memset(rk, 0, nreal * sizeof(float));
-    for (size_t z = 0; z < nz; z++)
-        for (size_t y = 0; y < ny; y++)
-            memcpy(ra + big[0] * (y + big[1] * z), act + nx * (y + ny * z), nx * sizeof(float));
-    /* Kernel offset d goes to index d mod N (centre at 0). */
+    /* The kernel's spectrum, once: offset d goes to index d mod N (centre at 0). */
+    memset(c->ra, 0, c->nreal * sizeof(float));
     const long kx = 2 * half[0] + 1, ky = 2 * half[1] + 1;
+    const size_t *big = c->big;
     for (long dz = -half[2]; dz <= half[2]; dz++)
         for (long dy = -half[1]; dy <= half[1]; dy++)
             for (long dx = -half[0]; dx <= half[0]; dx++) {
                 const size_t ix = (size_t)((dx + (long)big[0]) % (long)big[0]);
                 const size_t iy = (size_t)((dy + (long)big[1]) % (long)big[1]);
                 const size_t iz = (size_t)((dz + (long)big[2]) % (long)big[2]);
-                rk[ix + big[0] * (iy + big[1] * iz)] =
+                c->ra[ix + big[0] * (iy + big[1] * iz)] +=
                     (float)kernel[(dx + half[0]) + kx * ((dy + half[1]) + ky * (dz + half[2]))];
             }
-    fftwf_execute_dft_r2c(fwd, ra, ca);
-    fftwf_execute_dft_r2c(fwd, rk, ck);
-    const float scale = (float)(1.0 / (double)nreal);
-#ifdef _OPENMP
-#pragma omp parallel for schedule(static) num_threads(threads > 0 ? threads : omp_get_max_threads())
-#endif
-    for (long i = 0; i < (long)ncplx; i++) {
-        const float ar = ca[i][0], ai = ca[i][1], br = ck[i][0], bi = ck[i][1];
-        ca[i][0] = (ar * br - ai * bi) * scale;
-        ca[i][1] = (ar * bi + ai * br) * scale;
+    fftwf_execute_dft_r2c(c->fwd, c->ra, c->ck);
+    const float scale = (float)(1.0 / (double)c->nreal);
+    for (size_t i = 0; i < c->ncplx; i++) {
+        c->ck[i][0] *= scale;
+        c->ck[i][1] *= scale;
     }
-    fftwf_execute_dft_c2r(bwd, ca, ra);
+    *out = c;
+    return SIRT_OK;
+}
+
+sirt_status sirt_dose_convolver_run(sirt_dose_convolver *c, const float *act, float *out,
+                                    sirt_error *err)
+{
+    (void)err;
+    const size_t nx = c->n[0], ny = c->n[1], nz = c->n[2];
+    const size_t *big = c->big;
+    memset(c->ra, 0, c->nreal * sizeof(float));
     for (size_t z = 0; z < nz; z++)
         for (size_t y = 0; y < ny; y++)
-            memcpy(out + nx * (y + ny * z), ra + big[0] * (y + big[1] * z), nx * sizeof(float));
-done:
-    if (fwd)
-        fftwf_destroy_plan(fwd);
-    if (bwd)
-        fftwf_destroy_plan(bwd);
-    fftwf_free(ra);
-    fftwf_free(rk);
-    fftwf_free(ca);
-    fftwf_free(ck);
+            memcpy(c->ra + big[0] * (y + big[1] * z), act + nx * (y + ny * z), nx * sizeof(float));
+    fftwf_execute_dft_r2c(c->fwd, c->ra, c->ca);
+    fftwf_complex *ca = c->ca;
+    fftwf_complex *ck = c->ck;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) num_threads(c->threads > 0 ? c->threads : omp_get_max_threads())
+#endif
+    for (long i = 0; i < (long)c->ncplx; i++) {
+        const float ar = ca[i][0], ai = ca[i][1], br = ck[i][0], bi = ck[i][1];
+        ca[i][0] = ar * br - ai * bi;
+        ca[i][1] = ar * bi + ai * br;
+    }
+    fftwf_execute_dft_c2r(c->bwd, c->ca, c->ra);
+    for (size_t z = 0; z < nz; z++)
+        for (size_t y = 0; y < ny; y++)
+            memcpy(out + nx * (y + ny * z), c->ra + big[0] * (y + big[1] * z), nx * sizeof(float));
+    return SIRT_OK;
+}
+
+sirt_status sirt_dose_convolve_fft(const float *act, size_t nx, size_t ny, size_t nz,
+                                   const double *kernel, const int half[3], int threads,
+                                   float *out, sirt_error *err)
+{
+    sirt_dose_convolver *c = NULL;
+    TRY_STATUS(sirt_dose_convolver_new(nx, ny, nz, kernel, half, threads, 0, &c, err));
+    const sirt_status st = sirt_dose_convolver_run(c, act, out, err);
+    sirt_dose_convolver_free(c);
     return st;
 }
