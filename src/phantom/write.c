@@ -326,6 +326,7 @@ static cJSON *case_tree(const sirt_phantom *ph)
     sirt__json_add_number(sp, "lung_counts", t->maa_spect_lung_counts);
     sirt__json_add_number(sp, "liver_counts", t->maa_spect_liver_counts);
     cJSON_AddStringToObject(sim, "lsf_from", "spect");
+    sirt__json_add_number(sim, "extrahepatic_fraction", o->extrahepatic_fraction);
     cJSON_AddStringToObject(c, "product", "sir-spheres");
     cJSON_AddStringToObject(c, "nuclide", "Y-90");
     cJSON *ters = cJSON_AddArrayToObject(c, "territories");
