@@ -488,11 +488,12 @@ int sirt_cmd_convert(int argc, char **argv)
         return sirt_cli_usage("convert", "--modality '%s': CT, PT, NM or OT", a.modality);
     if (a.to && strcmp(a.to, "rtstruct") == 0)
         return masks_to_rtstruct(&a);
-    /* A DICOM structure file in: masks out. */
-    if (!is_dir(a.in) && sirt_dicom_is_dicom_file(a.in)) {
-        char mod[32];
+    /* A DICOM structure file in (with or without the Part 10 preamble): masks out. */
+    char mod[32] = "";
+    if (!is_dir(a.in) && !is_nifti_name(a.in)) {
         sirt_error err = {0};
-        if (sirt_dicom_file_modality(a.in, mod, sizeof mod, &err) != SIRT_OK)
+        if (sirt_dicom_file_modality(a.in, mod, sizeof mod, &err) != SIRT_OK &&
+            sirt_dicom_is_dicom_file(a.in))
             return sirt_cli_fail(&err);
         if (strcmp(mod, "RTSTRUCT") == 0 || strcmp(mod, "SEG") == 0) {
             if (a.to && strcmp(a.to, "nifti") != 0)

@@ -395,6 +395,20 @@ for d, tum in (('segb', 0.324), ('segf', 0.324 * 128 / 255)):
     assert a[3:7, 2:5, 0:3].min() > 0 and a.astype(bool).sum() == 36
 PY
 
+# SEG onto another grid (sirt_mask_resample): a grid halving every spacing over the same
+# extent, so each SEG voxel is exactly 8 target voxels and the volumes stay exact.
+"$PYTHON" - <<'PY' || fail "fine grid generation"
+import numpy as np, nibabel as nib
+# SEG voxel (0,0,0) centre LPS (-5, 7, 10), spacing 1.5 x 2 x 3 mm; target centre of voxel 0
+# = (-5 - 0.375, 7 - 0.5, 10 - 0.75) LPS = (5.375, -6.5, 9.25) RAS.
+aff = np.array([[-0.75, 0, 0, 5.375], [0, -1.0, 0, -6.5], [0, 0, 1.5, 9.25], [0, 0, 0, 1]])
+nib.save(nib.Nifti1Image(np.zeros((24, 20, 10), np.float32), aff), 'fine.nii.gz')
+PY
+run_sirt segg convert seg_frac.dcm segg --grid fine.nii.gz
+expect_rc 0 "fractional SEG resampled onto a finer grid"
+expect_grep "$WORK/segg.out" "2.880 mL" "resampled liver keeps 2.880 mL"
+expect_grep "$WORK/segg.out" "0.163 mL" "resampled tumour keeps 0.324 x 128/255 = 0.163 mL"
+
 # --- determinism: the same seed gives the same bytes ----------------------------------------
 run_sirt ct2 convert ct.nii.gz ctdir2 --seed 5 --patient-id P1
 run_sirt dose2 convert dose.nii.gz dose2.dcm --to rtdose --reference ctdir --seed 5
