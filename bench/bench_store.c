@@ -130,7 +130,7 @@ static int bench_ours(const char *path, recording *r, long n, double *secs)
     for (long i = 0; i < n; i++) {
         snprintf(r->c->patient_id, sizeof r->c->patient_id, "BENCH-%06ld", i);
         sirt_store_plan_input in = {r->case_text, r->case_size, "case.json", r->plan_json,
-                                    r->rules_version, NULL, 0};
+                                    r->rules_version, NULL, 0, 0, NULL, 0, NULL};
         sirt_store_recorded rec;
         if (sirt_store_record_plan(s, r->c, r->plan, &in, &rec, &err) != SIRT_OK) {
             sirt_store_close(s);

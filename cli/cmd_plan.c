@@ -253,7 +253,8 @@ int sirt_cmd_plan(int argc, char **argv)
         goto done;
     if (store) {
         sirt_store_plan_input in = {case_text, case_size, a.case_path, json,
-                                    sirt_rules_version(rules), &merge, (int64_t)a.supersedes};
+                                    sirt_rules_version(rules), &merge, (int64_t)a.supersedes,
+                                    0, NULL, 0, NULL};
         if (sirt_store_record_plan(store, c, plan, &in, &rec, &err) != SIRT_OK)
             goto done;
     }

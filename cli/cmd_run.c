@@ -37,6 +37,10 @@ void sirt_cmd_run_help(FILE *fp)
             "  --rules FILE         merge clinic rules into the installed ones\n"
             "  --override RULE --reason TEXT   accept one safety warning, with the reason\n"
             "  --operator NAME      who overrides (default: the OS user)\n"
+            "  --db PATH            record the plan, images and voxel doses (default $SIRT_DB);\n"
+            "                       recorded prior treatments join the cumulative lung check\n"
+            "  --no-db              record nothing even when SIRT_DB is set\n"
+            "  --supersedes PLAN    the new plan corrects plan row PLAN (needs a database)\n"
             "  --histories N        kernel Monte Carlo histories (default: the engine's)\n"
             "  --cache DIR          kernel cache folder\n"
             "  --mc                 Monte Carlo dose (not available yet: refused)\n"
@@ -50,8 +54,9 @@ void sirt_cmd_run_help(FILE *fp)
 }
 
 typedef struct run_args {
-    const char *case_path, *out, *catalogue, *rules, *operator_name, *cache, *size;
-    int force, mc, strict, quiet, color, demo;
+    const char *case_path, *out, *catalogue, *rules, *operator_name, *cache, *size, *db;
+    int force, mc, strict, quiet, color, demo, no_db;
+    double supersedes;
     long histories;
     double seed;
     sirt_override overrides[MAX_OVERRIDES];
@@ -88,6 +93,17 @@ static int parse_args(int argc, char **argv, run_args *a)
         } else if (strcmp(arg, "--operator") == 0) {
             NEED_VALUE();
             a->operator_name = v;
+        } else if (strcmp(arg, "--db") == 0) {
+            NEED_VALUE();
+            a->db = v;
+        } else if (strcmp(arg, "--no-db") == 0) {
+            a->no_db = 1;
+        } else if (strcmp(arg, "--supersedes") == 0) {
+            NEED_VALUE();
+            if (!sirt_cli_strtod(v, &a->supersedes) || a->supersedes < 1 ||
+                a->supersedes != floor(a->supersedes) || a->supersedes > 9e15)
+                return sirt_cli_usage("run", "--supersedes %s: expected a plan row id (1, 2, ...)",
+                                      v);
         } else if (strcmp(arg, "--cache") == 0) {
             NEED_VALUE();
             a->cache = v;
@@ -157,6 +173,12 @@ static int parse_args(int argc, char **argv, run_args *a)
         return sirt_cli_usage("run", "missing --out DIR (the output folder)");
     if (!a->demo && (a->size || a->seed != 1))
         return sirt_cli_usage("run", "--seed and --size apply to 'sirt run demo' only");
+    if (a->db && a->no_db)
+        return sirt_cli_usage("run", "--db and --no-db contradict each other");
+    if (!a->db && !a->no_db && getenv("SIRT_DB") && getenv("SIRT_DB")[0])
+        a->db = getenv("SIRT_DB");
+    if (a->supersedes > 0 && !a->db)
+        return sirt_cli_usage("run", "--supersedes needs a database (--db PATH or SIRT_DB)");
     const char *op = a->operator_name ? a->operator_name : getenv("USER");
     for (size_t k = 0; k < a->n_overrides; k++)
         snprintf(a->overrides[k].operator_name, sizeof a->overrides[k].operator_name, "%s",
@@ -227,6 +249,9 @@ int sirt_cmd_run(int argc, char **argv)
     o.progress = isatty(STDERR_FILENO);
     o.log = a.quiet ? NULL : stdout;
     o.color = a.color;
+    o.db_path = a.db;
+    o.operator_name = a.operator_name;
+    o.supersedes_plan_id = (long long)a.supersedes;
     sirt_run_result r;
     if (sirt_run_case(case_path, &o, &r, &err) != SIRT_OK)
         return sirt_cli_fail(&err);

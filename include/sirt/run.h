@@ -26,6 +26,12 @@ typedef struct sirt_run_options {
     int progress;                 /* stage lines on stderr (the CLI sets it on a terminal) */
     FILE *log;                    /* the plan and the run summary as text; NULL: quiet */
     int color;                    /* colour in `log` */
+    /* Records (docs/store.md): the database to record the plan, the images (hashes and
+     * geometry) and the voxel doses in; NULL: nothing recorded. Prior treatments recorded
+     * there join the cumulative lung check. */
+    const char *db_path;
+    const char *operator_name;    /* NULL: the OS user */
+    long long supersedes_plan_id; /* 0: none */
 } sirt_run_options;
 
 void sirt_run_options_default(sirt_run_options *opt);

@@ -94,6 +94,22 @@ sirt_status sirt_store_merge_prior(sirt_store *s, sirt_case *c, sirt_store_merge
 sirt_status sirt_store_plan_add_note(sirt_plan *plan, const char *note, sirt_error *err);
 
 /* Inputs of sirt_store_record_plan besides the case and the plan. */
+/* An image set used by the plan (`sirt run`): the `studies` table. */
+typedef struct sirt_store_study {
+    const char *role;          /* "ct", "spect", "liver mask", ... (stored as modality) */
+    const char *path;          /* stored as description */
+    const char *sha256;        /* content hash; "" or NULL for a folder (stored as "folder") */
+    const char *geometry_json; /* {"size":[..],"spacing_mm":[..],"origin_mm":[..]}; may be NULL */
+} sirt_store_study;
+
+/* A voxel-dose result per structure (`sirt run`): structure_doses rows of kind "voxel". */
+typedef struct sirt_store_voxel_dose {
+    const char *structure;
+    double volume_ml;
+    double planned_mean_gy;
+    double delivered_mean_gy;  /* NaN without a post-treatment image */
+} sirt_store_voxel_dose;
+
 typedef struct sirt_store_plan_input {
     const char *case_json;   /* the case file as read (its SHA-256 is stored) */
     size_t case_size;
@@ -102,6 +118,11 @@ typedef struct sirt_store_plan_input {
     const char *rules_version;
     const sirt_store_merge *merge; /* may be NULL */
     int64_t supersedes_plan_id;    /* 0: none */
+    /* Added for `sirt run` (may be 0/NULL): recorded in the same transaction. */
+    size_t n_studies;
+    const sirt_store_study *studies;
+    size_t n_voxel_doses;
+    const sirt_store_voxel_dose *voxel_doses;
 } sirt_store_plan_input;
 
 typedef struct sirt_store_recorded {

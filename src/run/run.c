@@ -164,6 +164,10 @@ static sirt_status plan_case(run_ctx *x)
     popt.overrides = (sirt_override *)o->overrides;
     sirt__run_progress(x, "planning (%s)", x->c->product);
     TRY_RUN(sirt_plan_compute(x->c, x->cat, x->rules, &popt, &x->plan, x->err));
+    if (x->store) {
+        TRY_RUN(sirt_store_plan_add_note(x->plan, x->merge.note, x->err));
+        TRY_RUN(sirt_store_plan_add_note(x->plan, x->merge.liver_note, x->err));
+    }
     if (x->workup)
         for (size_t i = 0; i < x->workup->warnings.count; i++)
             TRY_RUN(sirt_warning_list_add(&x->plan->warnings, &x->workup->warnings.items[i],
@@ -249,6 +253,7 @@ static void ctx_free(run_ctx *x)
     sirt_image_free(x->dose_post);
     sirt_image_free(x->dose_diff);
     sirt_image_workup_free(x->workup);
+    sirt_store_close(x->store);
     sirt_plan_free(x->plan);
     sirt_case_free(x->c);
     sirt_rules_free(x->rules);
@@ -277,12 +282,16 @@ sirt_status sirt_run_case(const char *case_path, const sirt_run_options *opt,
     sirt_status st = load_case(&x);
     if (st == SIRT_OK && x.c->images.given)
         st = measure_images(&x);
+    if (st == SIRT_OK && opt->db_path)
+        st = sirt__run_db_open(&x);
     if (st == SIRT_OK)
         st = plan_case(&x);
     if (st == SIRT_OK)
         st = make_tmp_dir(&x);
     if (st == SIRT_OK && x.c->images.given)
         st = sirt__run_dose(&x);
+    if (st == SIRT_OK && x.store)
+        st = sirt__run_db_record(&x);
     if (st == SIRT_OK)
         st = sirt__run_write_outputs(&x);
     if (st == SIRT_OK && opt->log)

@@ -61,6 +61,9 @@ typedef struct run_ctx {
     char tmp_dir[RUN_PATH];
     char files[32][64];       /* files written, relative to the output folder */
     size_t n_files;
+    sirt_store *store;        /* --db */
+    sirt_store_merge merge;
+    sirt_store_recorded rec;
 } run_ctx;
 
 void sirt__run_progress(const run_ctx *x, const char *fmt, ...)
@@ -74,6 +77,11 @@ sirt_status sirt__run_out_path(run_ctx *x, char *buf, size_t size, const char *n
 
 /* run_dose.c: activity map, dose, structures, DVH, radiobiology, post-treatment. */
 sirt_status sirt__run_dose(run_ctx *x);
+/* run_record.c: --db. Open and merge prior treatments (before planning); record (after the
+ * dose). */
+sirt_status sirt__run_db_open(run_ctx *x);
+sirt_status sirt__run_db_record(run_ctx *x);
+
 /* run_output.c: plan.json, dvh.csv, figures, report.pdf. */
 sirt_status sirt__run_write_outputs(run_ctx *x);
 

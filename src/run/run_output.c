@@ -224,6 +224,16 @@ static sirt_status write_json(run_ctx *x, const sirt_dvh_metric *m, size_t nm)
             add_num(po, "total_activity_bq", x->dose_post_info.total_activity_bq);
         }
     }
+    if (x->store) {
+        cJSON *d = cJSON_AddObjectToObject(root, "database");
+        cJSON_AddStringToObject(d, "path", sirt_store_path(x->store));
+        cJSON_AddStringToObject(d, "operator", sirt_store_operator(x->store));
+        cJSON_AddNumberToObject(d, "patient_id", (double)x->rec.patient_id);
+        cJSON_AddBoolToObject(d, "patient_created", x->rec.patient_created);
+        cJSON_AddNumberToObject(d, "plan_id", (double)x->rec.plan_id);
+        cJSON_AddNumberToObject(d, "structure_doses", (double)x->rec.n_structure_doses);
+        cJSON_AddNumberToObject(d, "audit_rows", (double)x->rec.n_audit_rows);
+    }
     cJSON *in = cJSON_AddArrayToObject(run, "inputs");
     for (size_t i = 0; i < x->n_inputs; i++) {
         cJSON *o = cJSON_CreateObject();

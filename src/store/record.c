@@ -425,6 +425,31 @@ static sirt_status record_rows(sirt_store *s, const sirt_case *c, const sirt_pla
     TRY(sirt__store_insert(s, "structure_doses", "insert", N(dcols), dcols, v, NULL, err));
     r->n_structure_doses++;
     r->n_audit_rows++;
+    /* `sirt run`: the voxel dose per structure (mass not known here: NULL) ... */
+    for (size_t i = 0; i < in->n_voxel_doses; i++) {
+        const sirt_store_voxel_dose *vd = &in->voxel_doses[i];
+        const sirt__val w[] = {sirt__vint(r->plan_id), sirt__vref(r->treatment_id),
+                               sirt__vtext("all"), sirt__vtext(vd->structure),
+                               sirt__vtext("voxel"), sirt__vnull(), sirt__vnull(),
+                               sirt__vreal(vd->planned_mean_gy),
+                               sirt__vreal(vd->delivered_mean_gy), sirt__vtext(now)};
+        TRY(sirt__store_insert(s, "structure_doses", "insert", N(dcols), dcols, w, NULL, err));
+        r->n_structure_doses++;
+        r->n_audit_rows++;
+    }
+    /* ... and the image sets with their content hashes. */
+    static const char *const scols[] = {"patient_id", "modality", "acquired_at", "description",
+                                        "content_sha256", "geometry_json", "created_at",
+                                        "created_by"};
+    for (size_t i = 0; i < in->n_studies; i++) {
+        const sirt_store_study *sd = &in->studies[i];
+        const sirt__val w[] = {sirt__vint(r->patient_id), sirt__vtext(sd->role), sirt__vnull(),
+                               sirt__vtext(sd->path),
+                               sirt__vtext(sd->sha256 && sd->sha256[0] ? sd->sha256 : "folder"),
+                               sirt__vtext(sd->geometry_json), sirt__vtext(now), sirt__vtext(op)};
+        TRY(sirt__store_insert(s, "studies", "insert", N(scols), scols, w, NULL, err));
+        r->n_audit_rows++;
+    }
     return SIRT_OK;
 }
 

@@ -149,6 +149,29 @@ expect_grep "$WORK/mc.err" "Monte Carlo" "the refusal says why"
 run_sirt nocase run --out "$WORK/x"
 expect_rc 2 "no case: usage error"
 
+# --db: the plan, the image sets (hashes, geometry) and the voxel doses in one transaction.
+run_sirt db run "$WORK/patient/case-images.json" --out "$WORK/rundb" --db "$WORK/clinic.db" "${fast[@]}" --quiet
+expect_rc 0 "sirt run --db"
+"$PYTHON" - "$WORK/clinic.db" "$WORK/rundb/plan.json" >"$WORK/db.out" 2>&1 <<'PY'
+import json, sqlite3, sys
+db = sqlite3.connect(sys.argv[1]); j = json.load(open(sys.argv[2]))
+studies = db.execute("select modality, content_sha256, geometry_json from studies").fetchall()
+inputs = {i["path"]: i["sha256"] for i in j["run"]["inputs"]}
+assert len(studies) == len(j["run"]["inputs"]) - 1, (len(studies), len(inputs))   # all but the case
+ct = [s for s in studies if s[0] == "ct"][0]
+assert json.loads(ct[2])["size"] == [128, 128, 60], ct
+assert ct[1] in inputs.values(), "CT hash as in plan.json"
+vox = dict(db.execute("select structure, planned_dose_gy from structure_doses where kind='voxel'").fetchall())
+s = {x["name"]: x["planned"]["mean_gy"] for x in j["run"]["structures"]}
+assert set(vox) == set(s) and all(abs(vox[k] - s[k]) < 1e-9 for k in s), (vox, s)
+assert j["database"]["plan_id"] == 1
+print("db ok")
+PY
+grep -q "db ok" "$WORK/db.out" && pass "database holds the plan, studies with hashes and voxel doses" ||
+  { fail "database contents"; cat "$WORK/db.out" >&2; }
+run_sirt verify db verify --db "$WORK/clinic.db"
+expect_rc 0 "the audit chain verifies after sirt run --db"
+
 # The README's first command, at the smallest size.
 run_sirt demo run demo --size tiny --out "$WORK/demo" "${fast[@]}" --quiet
 expect_rc 0 "sirt run demo"

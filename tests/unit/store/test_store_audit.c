@@ -136,7 +136,8 @@ static void test_record_and_verify(void)
     plan_demo(&c, &plan, &text, &json, &size);
     if (!plan)
         return;
-    sirt_store_plan_input in = {text, size, "demo-case.json", json, sirt_rules_version(rules), NULL, 0};
+    sirt_store_plan_input in = {text, size, "demo-case.json", json, sirt_rules_version(rules), NULL, 0,
+                                0, NULL, 0, NULL};
     sirt_store_recorded r;
     check_int(sirt_store_record_plan(s, c, plan, &in, &r, &err), SIRT_OK, "record (%s)", err.message);
     check_int(r.patient_created, 1, "patient new");
