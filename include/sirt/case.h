@@ -146,10 +146,12 @@ typedef struct sirt_logistics {
 
 #define SIRT_PATH_LEN 1024
 
-/* A named image file (a mask of a territory or a tumour), path as written in the case. */
+/* A mask named in the case: a NIfTI/DICOM image of occupancy (`path`), or one ROI of an
+ * RTSTRUCT (`path` is the RTSTRUCT file, `roi` the ROI name). Paths as written in the case. */
 typedef struct sirt_case_image_ref {
     char name[SIRT_NAME_LEN];
     char path[SIRT_PATH_LEN];
+    char roi[SIRT_NAME_LEN];   /* "" for an image mask */
 } sirt_case_image_ref;
 
 /* `$.images` (docs/case-format.md): the image files `sirt run` measures. Paths are as
@@ -161,9 +163,9 @@ typedef struct sirt_case_images {
     char spect[SIRT_PATH_LEN];                /* 99mTc-MAA or 166Ho scout SPECT */
     double spect_calibration_bq_per_count;    /* NaN: not given */
     double spect_calibration_rel_uncertainty; /* NaN: not given */
-    char liver_mask[SIRT_PATH_LEN];           /* whole liver, tumours included */
-    char lungs_mask[SIRT_PATH_LEN];
-    char body_mask[SIRT_PATH_LEN];            /* "" : everything outside liver and lungs */
+    sirt_case_image_ref liver_mask;           /* whole liver, tumours included */
+    sirt_case_image_ref lungs_mask;
+    sirt_case_image_ref body_mask;            /* path "": everything outside liver and lungs */
     size_t n_territory_masks;
     sirt_case_image_ref *territory_masks;     /* names match $.territories[i].name */
     size_t n_tumour_masks;

@@ -23,6 +23,12 @@ sirt_status sirt_image_load(const char *path, sirt_image **out, sirt_error *err)
 sirt_status sirt_mask_load(const char *path, const char *name, sirt_mask **out,
                            sirt_error *err);
 
+/* Load the mask a case names: an occupancy image (as sirt_mask_load), or one ROI of an
+ * RTSTRUCT rasterised (fractional) on `grid` (the CT; required for RTSTRUCT). The path is
+ * joined to `base_dir` unless absolute. The mask is named ref->name. */
+sirt_status sirt_mask_load_ref(const sirt_case_image_ref *ref, const char *base_dir,
+                               const sirt_image *grid, sirt_mask **out, sirt_error *err);
+
 /* One structure measured: volume on its own grid, SPECT counts inside it (the SPECT voxel
  * values times the mask's fractional occupancy on the SPECT grid). */
 typedef struct sirt_structure_measure {

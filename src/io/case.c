@@ -475,6 +475,26 @@ static sirt_status parse_simulation(const cJSON *root, sirt_case *c, int defer,
     return SIRT_OK;
 }
 
+/* One mask: a path to an occupancy image, or {"rtstruct": path, "roi": name}. */
+static sirt_status parse_mask_value(const sirt_json_ctx *jc, const cJSON *parent,
+                                    const char *parent_path, const char *key,
+                                    const char *required, sirt_case_image_ref *r)
+{
+    static const char *const keys[] = {"rtstruct", "roi", NULL};
+    const cJSON *v = sirt__json_get(jc, parent, key);
+    if (v && cJSON_IsObject(v)) {
+        char p[SIRT_JSON_PATH_LEN];
+        sirt__json_path_key(p, parent_path, key);
+        TRY(sirt__json_check_object(jc, v, p, "one ROI of an RTSTRUCT", keys));
+        TRY(sirt__json_string(jc, v, p, "rtstruct", "the RTSTRUCT file", r->path,
+                              sizeof r->path));
+        TRY(sirt__json_string(jc, v, p, "roi", "the ROI name in the RTSTRUCT (exact)", r->roi,
+                              sizeof r->roi));
+        return SIRT_OK;
+    }
+    return sirt__json_string(jc, parent, parent_path, key, required, r->path, sizeof r->path);
+}
+
 /* `$.images.masks.territories` / `.tumours`: an object of name → path (names checked against
  * the case by check_image_names once the territories are read). */
 static sirt_status parse_mask_map(const cJSON *masks, const char *mpath, const char *key,
@@ -502,7 +522,7 @@ static sirt_status parse_mask_map(const cJSON *masks, const char *mpath, const c
         sirt__json_path_key(q, p, it->string);
         sirt_case_image_ref *r = &(*out)[*n_out];
         snprintf(r->name, sizeof r->name, "%s", it->string);
-        TRY(sirt__json_string(jc, m, p, it->string, "", r->path, sizeof r->path));
+        TRY(parse_mask_value(jc, m, p, it->string, "", r));
         (*n_out)++;
     }
     return SIRT_OK;
@@ -544,12 +564,13 @@ static sirt_status parse_images(const cJSON *root, sirt_case *c, const sirt_json
                           "the segmentations: liver, lungs, and optionally body, territories, "
                           "tumours",
                           &masks, mp));
-    TRY(sirt__json_string(jc, masks, mp, "liver", "the whole-liver mask (tumours included)",
-                          im->liver_mask, sizeof im->liver_mask));
-    TRY(sirt__json_string(jc, masks, mp, "lungs", "the lungs mask", im->lungs_mask,
-                          sizeof im->lungs_mask));
-    TRY(sirt__json_string(jc, masks, mp, "body", SIRT_JSON_OPTIONAL, im->body_mask,
-                          sizeof im->body_mask));
+    TRY(parse_mask_value(jc, masks, mp, "liver", "the whole-liver mask (tumours included)",
+                         &im->liver_mask));
+    TRY(parse_mask_value(jc, masks, mp, "lungs", "the lungs mask", &im->lungs_mask));
+    TRY(parse_mask_value(jc, masks, mp, "body", SIRT_JSON_OPTIONAL, &im->body_mask));
+    snprintf(im->liver_mask.name, sizeof im->liver_mask.name, "liver");
+    snprintf(im->lungs_mask.name, sizeof im->lungs_mask.name, "lungs");
+    snprintf(im->body_mask.name, sizeof im->body_mask.name, "body");
     TRY(parse_mask_map(masks, mp, "territories", 0, &im->territory_masks,
                        &im->n_territory_masks, jc));
     TRY(parse_mask_map(masks, mp, "tumours", 1, &im->tumour_masks, &im->n_tumour_masks, jc));

@@ -2,6 +2,8 @@
  * DICOM by content or folder. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -72,5 +74,44 @@ sirt_status sirt_mask_load(const char *path, const char *name, sirt_mask **out, 
     img->unit = SIRT_IMAGE_MASK_FRACTION;
     m->image = img;
     *out = m;
+    return SIRT_OK;
+}
+
+sirt_status sirt_mask_load_ref(const sirt_case_image_ref *ref, const char *base_dir,
+                               const sirt_image *grid, sirt_mask **out, sirt_error *err)
+{
+    *out = NULL;
+    char path[SIRT_PATH_LEN + 1024];
+    if (ref->path[0] == '/' || !base_dir || !*base_dir)
+        snprintf(path, sizeof path, "%s", ref->path);
+    else
+        snprintf(path, sizeof path, "%s/%s", base_dir, ref->path);
+    if (!ref->roi[0])
+        return sirt_mask_load(path, ref->name, out, err);
+    if (!grid)
+        return sirt_error_set(err, SIRT_EINVAL, "path",
+                              "\"%s\" (mask \"%s\", ROI \"%s\"): an RTSTRUCT mask needs the CT "
+                              "grid; give $.images.ct",
+                              path, ref->name, ref->roi);
+    sirt_mask **masks = NULL;
+    size_t n = 0;
+    sirt_status st = sirt_dicom_read_rtstruct(path, grid, 1, &masks, &n, err);
+    if (st != SIRT_OK)
+        return st;
+    char names[512] = "";
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(masks[i]->name, ref->roi) == 0 && !*out) {
+            *out = masks[i];
+            masks[i] = NULL;
+        }
+        size_t len = strlen(names);
+        snprintf(names + len, sizeof names - len, "%s\"%s\"", i ? ", " : "", masks[i] ? masks[i]->name : ref->roi);
+    }
+    sirt_mask_array_free(masks, n);
+    if (!*out)
+        return sirt_error_set(err, SIRT_EINVAL, "path",
+                              "\"%s\": no ROI named \"%s\" (mask \"%s\"); the RTSTRUCT holds %s",
+                              path, ref->roi, ref->name, n ? names : "no ROI");
+    snprintf((*out)->name, sizeof (*out)->name, "%s", ref->name);
     return SIRT_OK;
 }

@@ -21,6 +21,7 @@
 typedef struct ctx {
     const char *base_dir;
     const sirt_image *spect; /* NULL: volumes only */
+    const sirt_image *ct;    /* for RTSTRUCT masks; NULL when none is used */
     sirt_error *err;
 } ctx;
 
@@ -34,16 +35,16 @@ static void join_path(char *buf, size_t size, const char *base, const char *path
 
 /* Loads the mask, measures its volume and (with a SPECT) its counts; keeps the occupancy on
  * the SPECT grid in *occ_out when asked (caller frees). */
-static sirt_status measure(const ctx *x, const char *rel, const char *name,
+static sirt_status measure(const ctx *x, const sirt_case_image_ref *ref, const char *name,
                            sirt_structure_measure *m, float **occ_out)
 {
-    char path[SIRT_PATH_LEN + 1024];
-    join_path(path, sizeof path, x->base_dir, rel);
     snprintf(m->name, sizeof m->name, "%s", name);
     m->counts = NAN;
     m->territory = -1;
     sirt_mask *mask = NULL;
-    sirt_status st = sirt_mask_load(path, name, &mask, x->err);
+    sirt_case_image_ref named = *ref;
+    snprintf(named.name, sizeof named.name, "%s", name);
+    sirt_status st = sirt_mask_load_ref(&named, x->base_dir, x->ct, &mask, x->err);
     if (st != SIRT_OK)
         return st;
     m->volume_ml = sirt_mask_volume_ml(mask);
@@ -120,12 +121,23 @@ void sirt_image_workup_free(sirt_image_workup *w)
     free(w);
 }
 
-static const char *find_mask(const sirt_case_image_ref *refs, size_t n, const char *name)
+static const sirt_case_image_ref *find_mask(const sirt_case_image_ref *refs, size_t n,
+                                            const char *name)
 {
     for (size_t i = 0; i < n; i++)
         if (strcmp(refs[i].name, name) == 0)
-            return refs[i].path;
+            return &refs[i];
     return NULL;
+}
+
+static int uses_rtstruct(const sirt_case_images *im)
+{
+    int any = im->liver_mask.roi[0] || im->lungs_mask.roi[0] || im->body_mask.roi[0];
+    for (size_t i = 0; i < im->n_territory_masks; i++)
+        any |= im->territory_masks[i].roi[0] != 0;
+    for (size_t i = 0; i < im->n_tumour_masks; i++)
+        any |= im->tumour_masks[i].roi[0] != 0;
+    return any;
 }
 
 static sirt_status extrahepatic(const ctx *x, const sirt_case_images *im, const float *liver_occ,
@@ -135,9 +147,9 @@ static sirt_status extrahepatic(const ctx *x, const sirt_case_images *im, const 
     size_t n = sirt_image_voxel_count(s);
     float *body_occ = NULL;
     sirt_status st = SIRT_OK;
-    if (im->body_mask[0]) {
+    if (im->body_mask.path[0]) {
         sirt_structure_measure body;
-        st = measure(x, im->body_mask, "body", &body, &body_occ);
+        st = measure(x, &im->body_mask, "body", &body, &body_occ);
         if (st != SIRT_OK)
             return st;
     }
@@ -186,10 +198,18 @@ sirt_status sirt_image_workup_compute(const sirt_case *c, const char *base_dir,
     sirt_warning_list_init(&w->warnings);
     w->lsf_fraction = w->extrahepatic_fraction = w->total_counts = NAN;
     w->extrahepatic.counts = w->extrahepatic.volume_ml = NAN;
-    sirt_image *spect = NULL;
+    sirt_image *spect = NULL, *ct = NULL;
     float *liver_occ = NULL, *lung_occ = NULL;
     sirt_status st = SIRT_OK;
-    ctx x = {base_dir, NULL, err};
+    ctx x = {base_dir, NULL, NULL, err};
+    if (uses_rtstruct(im)) {
+        char path[SIRT_PATH_LEN + 1024];
+        join_path(path, sizeof path, base_dir, im->ct);
+        st = sirt_image_load(path, &ct, err);
+        if (st != SIRT_OK)
+            goto fail;
+        x.ct = ct;
+    }
     if (im->spect[0]) {
         char path[SIRT_PATH_LEN + 1024];
         join_path(path, sizeof path, base_dir, im->spect);
@@ -218,9 +238,9 @@ sirt_status sirt_image_workup_compute(const sirt_case *c, const char *base_dir,
         w->spect_voxel_ml = spect->spacing_mm[0] * spect->spacing_mm[1] *
                             spect->spacing_mm[2] / 1000.0;
     }
-    st = measure(&x, im->liver_mask, "liver", &w->liver, spect ? &liver_occ : NULL);
+    st = measure(&x, &im->liver_mask, "liver", &w->liver, spect ? &liver_occ : NULL);
     if (st == SIRT_OK)
-        st = measure(&x, im->lungs_mask, "lungs", &w->lungs, spect ? &lung_occ : NULL);
+        st = measure(&x, &im->lungs_mask, "lungs", &w->lungs, spect ? &lung_occ : NULL);
     if (st != SIRT_OK)
         goto fail;
 
@@ -237,7 +257,8 @@ sirt_status sirt_image_workup_compute(const sirt_case *c, const char *base_dir,
     }
     for (size_t t = 0; t < c->n_territories; t++) {
         const sirt_territory *tr = &c->territories[t];
-        const char *tp = find_mask(im->territory_masks, im->n_territory_masks, tr->name);
+        const sirt_case_image_ref *tp =
+            find_mask(im->territory_masks, im->n_territory_masks, tr->name);
         sirt_structure_measure *tm = &w->territories[t];
         if (tp) {
             st = measure(&x, tp, tr->name, tm, NULL);
@@ -254,7 +275,8 @@ sirt_status sirt_image_workup_compute(const sirt_case *c, const char *base_dir,
         sirt_structure_measure *nm = &w->territory_normal[t];
         *nm = *tm;
         for (size_t u = 0; u < tr->n_tumours; u++) {
-            const char *up = find_mask(im->tumour_masks, im->n_tumour_masks, tr->tumours[u].name);
+            const sirt_case_image_ref *up =
+                find_mask(im->tumour_masks, im->n_tumour_masks, tr->tumours[u].name);
             if (!up)
                 continue;
             sirt_structure_measure *um = &w->tumours[w->n_tumours];
@@ -290,12 +312,14 @@ sirt_status sirt_image_workup_compute(const sirt_case *c, const char *base_dir,
     free(liver_occ);
     free(lung_occ);
     sirt_image_free(spect);
+    sirt_image_free(ct);
     *out = w;
     return SIRT_OK;
 fail:
     free(liver_occ);
     free(lung_occ);
     sirt_image_free(spect);
+    sirt_image_free(ct);
     sirt_image_workup_free(w);
     return st;
 }

@@ -117,8 +117,8 @@ static sirt_status measure_images(run_ctx *x)
     sirt_case_images *im = &x->c->images;
     const char *roles[] = {"ct", "spect", "liver mask", "lungs mask", "body mask",
                            "post-treatment image"};
-    const char *paths[] = {im->ct, im->spect, im->liver_mask, im->lungs_mask, im->body_mask,
-                           im->post_image};
+    const char *paths[] = {im->ct, im->spect, im->liver_mask.path, im->lungs_mask.path,
+                           im->body_mask.path, im->post_image};
     char p[RUN_PATH];
     for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
         if (!paths[i][0])

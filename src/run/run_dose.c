@@ -150,13 +150,11 @@ static sirt_status add_structure(run_ctx *x, const char *name, const char *kind,
     return SIRT_OK;
 }
 
-static sirt_status load_mask(run_ctx *x, const char *rel, const char *name, const char *kind)
+static sirt_status load_mask(run_ctx *x, const sirt_case_image_ref *ref, const char *kind)
 {
-    char p[RUN_PATH];
-    sirt__run_join(p, sizeof p, x->base_dir, rel);
     sirt_mask *m = NULL;
-    TRY_RUN(sirt_mask_load(p, name, &m, x->err));
-    return add_structure(x, name, kind, m);
+    TRY_RUN(sirt_mask_load_ref(ref, x->base_dir, x->ct, &m, x->err));
+    return add_structure(x, ref->name, kind, m);
 }
 
 /* Normal liver = liver minus every tumour (occupancy, clipped at 0), on the liver's grid. */
@@ -195,14 +193,13 @@ static sirt_status normal_liver(run_ctx *x, size_t liver_index)
 static sirt_status structures(run_ctx *x)
 {
     const sirt_case_images *im = &x->c->images;
-    TRY_RUN(load_mask(x, im->liver_mask, "liver", "liver"));
+    TRY_RUN(load_mask(x, &im->liver_mask, "liver"));
     size_t liver_index = x->n_s - 1;
-    TRY_RUN(load_mask(x, im->lungs_mask, "lungs", "lungs"));
+    TRY_RUN(load_mask(x, &im->lungs_mask, "lungs"));
     for (size_t i = 0; i < im->n_territory_masks; i++)
-        TRY_RUN(load_mask(x, im->territory_masks[i].path, im->territory_masks[i].name,
-                          "territory"));
+        TRY_RUN(load_mask(x, &im->territory_masks[i], "territory"));
     for (size_t i = 0; i < im->n_tumour_masks; i++)
-        TRY_RUN(load_mask(x, im->tumour_masks[i].path, im->tumour_masks[i].name, "tumour"));
+        TRY_RUN(load_mask(x, &im->tumour_masks[i], "tumour"));
     return normal_liver(x, liver_index);
 }
 
