@@ -235,6 +235,116 @@ sirt_status sirt_dicom_read_rtstruct_contours(const char *path, sirt_contour_set
     return sirt_dicom_read_rtstruct_contours_ex(path, out, count, NULL, err);
 }
 
+/* Contours not parallel to the grid's slices (an oblique grid, or an RTSTRUCT drawn on another
+ * orientation): rasterise them with fractional occupancy on a helper grid whose slices are the
+ * contour planes (in-plane spacing the grid's finest, slice spacing the smallest gap between
+ * planes: each contour stands for the slab it was drawn on), then resample onto the grid by
+ * overlap (sirt_mask_resample). */
+static sirt_status rasterise_oblique(const sirt_contour_set *set, const sirt_image *grid,
+                                     int fractional, sirt_mask **out, sirt_error *err)
+{
+    *out = NULL;
+    double n[3] = {0, 0, 0};
+    for (size_t c = 0; c < set->count && n[0] * n[0] + n[1] * n[1] + n[2] * n[2] < 1e-12; c++) {
+        const sirt_contour *ct = &set->contours[c];
+        for (size_t p = 0; p < ct->n_points; p++) { /* Newell's normal */
+            const double *a = ct->points_mm + 3 * p;
+            const double *b = ct->points_mm + 3 * ((p + 1) % ct->n_points);
+            n[0] += (a[1] - b[1]) * (a[2] + b[2]);
+            n[1] += (a[2] - b[2]) * (a[0] + b[0]);
+            n[2] += (a[0] - b[0]) * (a[1] + b[1]);
+        }
+    }
+    double nn = sqrt(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]);
+    if (!(nn > 1e-12))
+        return sirt_error_set(err, SIRT_EUNSUPPORTED, "ContourData",
+                              "ROI \"%s\": contours enclose no area (no plane found)", set->name);
+    for (int r = 0; r < 3; r++)
+        n[r] /= nn;
+    /* In-plane axes: the LPS axis least aligned with the normal, made orthogonal. */
+    int m = fabs(n[0]) <= fabs(n[1]) && fabs(n[0]) <= fabs(n[2]) ? 0 : fabs(n[1]) <= fabs(n[2]) ? 1 : 2;
+    double e[3] = {0, 0, 0}, row[3], col[3];
+    e[m] = 1;
+    col[0] = n[1] * e[2] - n[2] * e[1];
+    col[1] = n[2] * e[0] - n[0] * e[2];
+    col[2] = n[0] * e[1] - n[1] * e[0];
+    double cn = sqrt(col[0] * col[0] + col[1] * col[1] + col[2] * col[2]);
+    for (int r = 0; r < 3; r++)
+        col[r] /= cn;
+    row[0] = col[1] * n[2] - col[2] * n[1]; /* row x col = n */
+    row[1] = col[2] * n[0] - col[0] * n[2];
+    row[2] = col[0] * n[1] - col[1] * n[0];
+    double lo[3] = {INFINITY, INFINITY, INFINITY}, hi[3] = {-INFINITY, -INFINITY, -INFINITY};
+    double *w = malloc(set->count * sizeof *w);
+    if (!w)
+        return sirt_error_set(err, SIRT_ENOMEM, "ContourData", "out of memory");
+    for (size_t c = 0; c < set->count; c++) {
+        const sirt_contour *ct = &set->contours[c];
+        w[c] = 0;
+        for (size_t p = 0; p < ct->n_points; p++) {
+            const double *q = ct->points_mm + 3 * p;
+            double u[3] = {q[0] * row[0] + q[1] * row[1] + q[2] * row[2],
+                           q[0] * col[0] + q[1] * col[1] + q[2] * col[2],
+                           q[0] * n[0] + q[1] * n[1] + q[2] * n[2]};
+            for (int a = 0; a < 3; a++) {
+                lo[a] = fmin(lo[a], u[a]);
+                hi[a] = fmax(hi[a], u[a]);
+            }
+            w[c] += u[2] / (double)ct->n_points;
+        }
+    }
+    double h = fmin(grid->spacing_mm[0], fmin(grid->spacing_mm[1], grid->spacing_mm[2]));
+    double dz = INFINITY;
+    for (size_t a = 0; a < set->count; a++)
+        for (size_t b = 0; b < set->count; b++) {
+            double d = fabs(w[a] - w[b]);
+            if (d > 1e-3 && d < dz)
+                dz = d;
+        }
+    if (!isfinite(dz))
+        dz = grid->spacing_mm[2];
+    sirt_status st = SIRT_OK;
+    for (size_t c = 0; c < set->count && st == SIRT_OK; c++) {
+        double kk = (w[c] - lo[2]) / dz;
+        if (fabs(kk - nearbyint(kk)) > 1e-2)
+            st = sirt_error_set(err, SIRT_EUNSUPPORTED, "ContourData",
+                                "ROI \"%s\": contour %zu's plane is not on the regular spacing "
+                                "(%g mm) of the others",
+                                set->name, c + 1, dz);
+    }
+    free(w);
+    if (st != SIRT_OK)
+        return st;
+    double fx = (hi[0] - lo[0]) / h + 3, fy = (hi[1] - lo[1]) / h + 3;
+    double fz = (hi[2] - lo[2]) / dz + 1.5;
+    if (fx * fy * fz > (double)((size_t)1 << 27))
+        return sirt_error_set(err, SIRT_EUNSUPPORTED, "grid",
+                              "ROI \"%s\": contours oblique to the grid need a helper grid of "
+                              "%.0f voxels (more than 2^27)",
+                              set->name, fx * fy * fz);
+    sirt_image *help = NULL;
+    st = sirt_image_new((size_t)fx, (size_t)fy, (size_t)fz, &help, err);
+    if (st != SIRT_OK)
+        return st;
+    help->spacing_mm[0] = help->spacing_mm[1] = h;
+    help->spacing_mm[2] = dz;
+    double o[3] = {lo[0] - h, lo[1] - h, lo[2]};
+    for (int r = 0; r < 3; r++) {
+        help->direction[r][0] = row[r];
+        help->direction[r][1] = col[r];
+        help->direction[r][2] = n[r];
+        help->origin_mm[r] = o[0] * row[r] + o[1] * col[r] + o[2] * n[r];
+    }
+    help->unit = SIRT_IMAGE_MASK_FRACTION;
+    sirt_mask *hm = NULL;
+    st = sirt_mask_from_contours(set, help, 1, &hm, err);
+    sirt_image_free(help);
+    if (st == SIRT_OK)
+        st = sirt_mask_resample(hm, grid, fractional, out, err);
+    sirt_mask_free(hm);
+    return st;
+}
+
 sirt_status sirt_dicom_read_rtstruct_ex(const char *path, const sirt_image *grid,
                                         int fractional, sirt_mask ***out, size_t *count,
                                         sirt_warning_list *notes, sirt_error *err)
@@ -262,6 +372,11 @@ sirt_status sirt_dicom_read_rtstruct_ex(const char *path, const sirt_image *grid
             st = sirt_mask_new(grid, sets[r]->name, fractional, &masks[r], &e);
         else
             st = sirt_mask_from_contours(sets[r], grid, fractional, &masks[r], &e);
+        if (st == SIRT_EUNSUPPORTED && sets[r]->count > 0) {
+            /* Contours not parallel to the grid's slices. */
+            sirt_error_clear(&e);
+            st = rasterise_oblique(sets[r], grid, fractional, &masks[r], &e);
+        }
         if (st == SIRT_OK)
             snprintf(masks[r]->name, sizeof masks[r]->name, "%s", sets[r]->name);
         else /* the rasteriser knows the ROI, not the file */

@@ -147,6 +147,39 @@ int main(void)
         sirt_contour_set_free(sets[i]);
     free(sets);
 
+    /* A grid rotated 30 degrees about x (its slices oblique to the axial contours), 0.5 mm
+     * voxels: contours rasterised on their own planes, then resampled by overlap. The box is
+     * 6 x 6 x 4 mm = 144 mm^3 (contour edges on voxel boundaries); the resampled fractional
+     * volume is within 3 % (partial voxels at the tilted faces, 0.5 mm against 4-6 mm). */
+    sirt_image *rot = NULL;
+    if (sirt_image_new(40, 60, 60, &rot, NULL) == SIRT_OK) {
+        const double c30 = sqrt(3.0) / 2.0, s30 = 0.5;
+        for (int a = 0; a < 3; a++)
+            rot->spacing_mm[a] = 0.5;
+        memset(rot->direction, 0, sizeof rot->direction);
+        rot->direction[0][0] = 1;
+        rot->direction[1][1] = c30;
+        rot->direction[2][1] = s30;
+        rot->direction[1][2] = -s30;
+        rot->direction[2][2] = c30;
+        /* Centre of the grid at the box centre, LPS (-15 + 22.5, -15 + 5.5, 5) = (7.5, -9.5, 5). */
+        double ctr[3] = {7.5, -9.5, 5.0};
+        for (int r = 0; r < 3; r++) {
+            rot->origin_mm[r] = ctr[r];
+            for (int c = 0; c < 3; c++)
+                rot->origin_mm[r] -= rot->direction[r][c] * 0.5 * 0.5 *
+                                     (double)(c == 0 ? 39 : 59);
+        }
+        sirt_error eo = {0};
+        if (sirt_dicom_read_rtstruct(path, rot, 1, &back, &nb, &eo) == SIRT_OK && nb == 2) {
+            check_rel(sirt_mask_volume_ml(back[1]), 0.144, 0.03, "box on an oblique grid");
+            sirt_mask_array_free(back, nb);
+        } else {
+            check_true(0, "read onto an oblique grid: %s", eo.message);
+        }
+        sirt_image_free(rot);
+    }
+
     /* Same seed, same bytes. */
     char path2[256];
     snprintf(path2, sizeof path2, "%s/rs2.dcm", dir);
