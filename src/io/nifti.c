@@ -52,12 +52,9 @@ static sirt_status read_fail(nifti_image *nim, const char *path, sirt_status st,
 }
 
 /* Checks on a header (before any data is read): a NIfTI (not ANALYZE/ASCII) type, at most 3
- * dimensions, dims >= 1, a real numeric datatype; then the sirt_image, allocated (its voxel
- * count capped by sirt_image_new). On failure nim is freed. */
-static sirt_status check_and_alloc(nifti_image *nim, const char *path, sirt_image **img,
-                                   sirt_error *err)
+ * dimensions, dims >= 1, a real numeric datatype. On failure nim is freed. */
+static sirt_status check_header(nifti_image *nim, const char *path, sirt_error *err)
 {
-    *img = NULL;
     if (nim->nifti_type != NIFTI_FTYPE_NIFTI1_1 && nim->nifti_type != NIFTI_FTYPE_NIFTI2_1 &&
         nim->nifti_type != NIFTI_FTYPE_NIFTI1_2 && nim->nifti_type != NIFTI_FTYPE_NIFTI2_2)
         return read_fail(nim, path, SIRT_EFORMAT, err,
@@ -83,6 +80,18 @@ static sirt_status check_and_alloc(nifti_image *nim, const char *path, sirt_imag
                  dts ? dts : "?", nim->datatype);
         return read_fail(nim, path, SIRT_EUNSUPPORTED, err, msg);
     }
+    return SIRT_OK;
+}
+
+/* check_header, then the sirt_image allocated (its voxel count capped by sirt_image_new). */
+static sirt_status check_and_alloc(nifti_image *nim, const char *path, sirt_image **img,
+                                   sirt_error *err)
+{
+    *img = NULL;
+    sirt_status st = check_header(nim, path, err);
+    if (st != SIRT_OK)
+        return st;
+    int64_t nx = nim->nx, ny = nim->dim[0] >= 2 ? nim->ny : 1, nz = nim->dim[0] >= 3 ? nim->nz : 1;
     sirt_error e2 = {0};
     if (sirt_image_new((size_t)nx, (size_t)ny, (size_t)nz, img, &e2) != SIRT_OK) {
         nifti_image_free(nim);
@@ -161,6 +170,44 @@ static sirt_status fill_image(nifti_image *nim, int nver, const char *path, sirt
     return SIRT_OK;
 }
 
+/* What nifticlib is given must pass this first: sizeof_hdr 348 or 540 (either byte order),
+ * then, in native order, the magic of that version and dim[0] in 1..7, and nifticlib's own
+ * header check. Its conversion (3.0.1) decides again by dim[0] whether to swap, cannot swap a
+ * header whose magic says version 3-9 ("not ready for version 4") and then loops up to the
+ * unswapped dim[0], writing past its copy of the header on the stack (found by fuzz_nifti). */
+static int header_precheck(const unsigned char *b, size_t len, int *nver, int *swapped,
+                           size_t *hsize)
+{
+    if (len < 4)
+        return 0;
+    uint32_t le = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+                  (uint32_t)b[3] << 24;
+    uint32_t be = (uint32_t)b[3] | (uint32_t)b[2] << 8 | (uint32_t)b[1] << 16 |
+                  (uint32_t)b[0] << 24;
+    *nver = (le == 348 || be == 348) ? 1 : (le == 540 || be == 540) ? 2 : 0;
+    *swapped = !(le == 348 || le == 540);
+    *hsize = *nver == 2 ? sizeof(nifti_2_header) : sizeof(nifti_1_header);
+    if (!*nver || len < *hsize)
+        return 0;
+    if (*nver == 1) {
+        nifti_1_header h;
+        memcpy(&h, b, sizeof h);
+        if (*swapped)
+            nifti_swap_as_nifti1(&h);
+        int magic_ok = h.magic[0] == 'n' && (h.magic[1] == '+' || h.magic[1] == 'i') &&
+                       h.magic[2] == '1' && h.magic[3] == '\0';
+        return magic_ok && h.dim[0] >= 1 && h.dim[0] <= 7 && nifti_hdr1_looks_good(&h);
+    }
+    nifti_2_header h;
+    memcpy(&h, b, sizeof h);
+    if (*swapped)
+        nifti_swap_as_nifti2(&h);
+    static const char magic2[8] = {'n', '+', '2', '\0', '\r', '\n', '\032', '\n'};
+    static const char magic2i[8] = {'n', 'i', '2', '\0', '\r', '\n', '\032', '\n'};
+    int magic_ok = memcmp(h.magic, magic2, 8) == 0 || memcmp(h.magic, magic2i, 8) == 0;
+    return magic_ok && h.dim[0] >= 1 && h.dim[0] <= 7 && nifti_hdr2_looks_good(&h);
+}
+
 sirt_status sirt_image_read_nifti(const char *path, sirt_image **out, sirt_error *err)
 {
     *out = NULL;
@@ -170,6 +217,22 @@ sirt_status sirt_image_read_nifti(const char *path, sirt_image **out, sirt_error
                               strerror(errno));
     if (!S_ISREG(sb.st_mode))
         return sirt_error_set(err, SIRT_EIO, "path", "\"%s\": not a regular file", path);
+    /* The header bytes first (gzread reads plain files as they are), checked as above. */
+    unsigned char hb[sizeof(nifti_2_header)];
+    int hn = -1, gzipped = 0;
+    gzFile gf = gzopen(path, "rb");
+    if (gf) {
+        hn = gzread(gf, hb, (unsigned)sizeof hb);
+        gzipped = !gzdirect(gf);
+        gzclose(gf);
+    }
+    int nver0 = 0, swapped0 = 0;
+    size_t hsize0 = 0;
+    if (hn < 0 || !header_precheck(hb, (size_t)hn, &nver0, &swapped0, &hsize0))
+        return sirt_error_set(err, SIRT_EFORMAT, "path",
+                              "\"%s\": not a readable NIfTI-1/NIfTI-2 header (bad magic, size or "
+                              "dims)",
+                              path);
     /* Header first, without data: absurd dims are refused before nifticlib allocates. */
     nifti_image *nim = nifti_image_read(path, 0);
     if (!nim)
@@ -177,6 +240,13 @@ sirt_status sirt_image_read_nifti(const char *path, sirt_image **out, sirt_error
                               "\"%s\": not a readable NIfTI-1/NIfTI-2 header (bad magic, size or "
                               "dims)",
                               path);
+    /* A plain file must hold the whole volume before the image is allocated (a 400-byte file
+     * claiming 2^30 voxels is refused here, not after a 4 GiB allocation). */
+    if (!gzipped && nim->nbyper > 0 && nim->iname_offset >= 0 && nim->nvox >= 0 &&
+        nim->nvox <= (int64_t)SIRT_IMAGE_MAX_VOXELS && /* larger: refused as absurd below */
+        (int64_t)sb.st_size - nim->iname_offset < nim->nvox * nim->nbyper)
+        return read_fail(nim, path, SIRT_EFORMAT, err,
+                         "voxel data could not be read (file truncated or corrupt)");
     sirt_image *img = NULL;
     sirt_status st = check_and_alloc(nim, path, &img, err);
     if (st != SIRT_OK)
@@ -197,60 +267,58 @@ sirt_status sirt__nifti_read_buffer(const void *buf, size_t len, const char *nam
                                     sirt_image **out, sirt_error *err)
 {
     *out = NULL;
-    /* Version from sizeof_hdr (348 or 540, either byte order), as nifti_read_header does. */
-    const unsigned char *b = buf;
-    if (len < 4)
-        return sirt_error_set(err, SIRT_EFORMAT, "path", "\"%s\": %zu bytes, no NIfTI header",
-                              name, len);
-    uint32_t le = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
-                  (uint32_t)b[3] << 24;
-    uint32_t be = (uint32_t)b[3] | (uint32_t)b[2] << 8 | (uint32_t)b[1] << 16 |
-                  (uint32_t)b[0] << 24;
-    int nver = (le == 348 || be == 348) ? 1 : (le == 540 || be == 540) ? 2 : 0;
-    size_t hsize = nver == 2 ? sizeof(nifti_2_header) : sizeof(nifti_1_header);
-    if (!nver || len < hsize)
+    int nver = 0, swapped = 0;
+    size_t hsize = 0;
+    if (!header_precheck(buf, len, &nver, &swapped, &hsize))
         return sirt_error_set(err, SIRT_EFORMAT, "path",
-                              "\"%s\": not a NIfTI-1/NIfTI-2 header (sizeof_hdr %u, %zu bytes)",
-                              name, (unsigned)le, len);
-    /* Foreign byte order: swap the header first (as nifti_read_header does), and the data
-     * after it is copied. */
-    int swapped = !(le == 348 || le == 540);
+                              "\"%s\": not a readable NIfTI-1/NIfTI-2 header (bad magic, size "
+                              "or dims)",
+                              name);
     nifti_image *nim = NULL;
     if (nver == 1) {
         nifti_1_header h;
         memcpy(&h, buf, sizeof h);
         if (swapped)
             nifti_swap_as_nifti1(&h);
-        if (nifti_hdr1_looks_good(&h))
-            nim = nifti_convert_n1hdr2nim(h, name);
+        nim = nifti_convert_n1hdr2nim(h, name);
     } else {
         nifti_2_header h;
         memcpy(&h, buf, sizeof h);
         if (swapped)
             nifti_swap_as_nifti2(&h);
-        if (nifti_hdr2_looks_good(&h))
-            nim = nifti_convert_n2hdr2nim(h, name);
+        nim = nifti_convert_n2hdr2nim(h, name);
     }
     if (!nim)
         return sirt_error_set(err, SIRT_EFORMAT, "path",
                               "\"%s\": not a readable NIfTI-1/NIfTI-2 header (bad magic, size "
                               "or dims)",
                               name);
+    const unsigned char *b = buf;
     if (nim->nifti_type == NIFTI_FTYPE_NIFTI1_2 || nim->nifti_type == NIFTI_FTYPE_NIFTI2_2)
         return read_fail(nim, name, SIRT_EFORMAT, err,
                          "a two-file (.hdr/.img) header: no data in this buffer");
-    sirt_image *img = NULL;
-    sirt_status st = check_and_alloc(nim, name, &img, err);
+    sirt_status st = check_header(nim, name, err);
     if (st != SIRT_OK)
         return st;
-    /* Data at iname_offset: the whole volume must be in the buffer. */
-    size_t vox = sirt_image_voxel_count(img), per = nim->nbyper > 0 ? (size_t)nim->nbyper : 0;
+    /* Data at iname_offset: the whole volume must be in the buffer, checked before anything
+     * is allocated (dims >= 1 each, so the product only grows; stop once past the buffer). */
+    size_t per = nim->nbyper > 0 ? (size_t)nim->nbyper : 0, vox = 1;
     int64_t off = nim->iname_offset;
-    if (per == 0 || off < (int64_t)hsize || (uint64_t)off > len || (len - (size_t)off) / per < vox) {
-        sirt_image_free(img);
+    int64_t d3[3] = {nim->nx, nim->dim[0] >= 2 ? nim->ny : 1, nim->dim[0] >= 3 ? nim->nz : 1};
+    int fits = per > 0 && off >= (int64_t)hsize && (uint64_t)off <= len;
+    for (int a = 0; a < 3 && fits; a++) {
+        if ((uint64_t)d3[a] > (len - (size_t)off) / per / vox)
+            fits = 0;
+        else
+            vox *= (size_t)d3[a];
+    }
+    if (!fits)
         return read_fail(nim, name, SIRT_EFORMAT, err,
                          "voxel data could not be read (file truncated or corrupt)");
-    }
+    sirt_image *img = NULL;
+    st = check_and_alloc(nim, name, &img, err);
+    if (st != SIRT_OK)
+        return st;
     nim->data = malloc(vox * per);
     if (!nim->data) {
         sirt_image_free(img);

@@ -75,6 +75,26 @@ int main(void)
         memcpy(b + (v == 1 ? 344 : 4), "xx", 2); /* break the magic */
         check_int(sirt__nifti_read_buffer(b, len, "magic", &m, &e3), SIRT_EFORMAT,
                   "v%d bad magic refused: %s", v, e3.message);
+        if (v == 1) {
+            /* The same header claiming 1024 x 1024 x 512 voxels (2^29, 2 GiB of float32) in a
+             * file of 592 bytes: refused as truncated before any image is allocated. dim[1..3]
+             * are int16 at bytes 42, 44, 46 (host order, as written). */
+            memcpy(b + 344, "n+1\0", 4); /* magic back */
+            short d[3] = {1024, 1024, 512};
+            memcpy(b + 42, d, sizeof d);
+            FILE *fp = fopen(path, "wb");
+            fwrite(b, 1, len, fp);
+            fclose(fp);
+            sirt_error e5 = {0};
+            sirt_image *big = NULL;
+            check_int(sirt_image_read_nifti(path, &big, &e5), SIRT_EFORMAT,
+                      "2^29 voxels claimed in 592 bytes: refused");
+            check_true(strstr(e5.message, "truncated") != NULL, "says truncated: %s",
+                       e5.message);
+            sirt_error e6 = {0};
+            check_int(sirt__nifti_read_buffer(b, len, "big", &big, &e6), SIRT_EFORMAT,
+                      "buffer: 2^29 voxels claimed in 592 bytes: refused");
+        }
         free(b);
         unlink(path);
     }
