@@ -18,7 +18,8 @@ void sirt_cmd_radiobiology_help(FILE *fp)
     fprintf(fp,
             "Usage: sirt radiobiology DOSE.nii[.gz] (--mask NAME=FILE ... | --labels FILE --label NAME=VALUE ...)\n"
             "                         --nuclide ID [--tissue TISSUE | --tissue NAME=TISSUE ...]\n"
-            "                         [--alpha-beta G] [--repair-h H] [--bin-gy B] [--csv DIR]\n"
+            "                         [--tissue-file FILE] [--alpha-beta G] [--repair-h H]\n"
+            "                         [--bin-gy B] [--csv DIR]\n"
             "                         [--json FILE] [--assume-gy]\n\n"
             "Per structure: BED of a permanent implant (Dale 1985: BED = D(1 + D·λ/((μ+λ)·α/β)),\n"
             "λ = ln2/T½ of the nuclide, μ = ln2/T_rep) voxel by voxel, EQD2 = BED/(1 + 2/(α/β)),\n"
@@ -31,6 +32,8 @@ void sirt_cmd_radiobiology_help(FILE *fp)
             "  --nuclide ID         nuclide of the implant (catalogue id: Y-90, Ho-166, ...)\n"
             "  --tissue TISSUE      tissue of every structure: tumour or normal_liver\n"
             "                       (default tumour); --tissue NAME=TISSUE for one structure\n"
+            "  --tissue-file FILE   tissue parameters from FILE instead of the installed\n"
+            "                       radiobiology.json (same format)\n"
             "  --alpha-beta G       use this α/β (Gy, 0 < G <= 100) instead of the tissue's range\n"
             "  --repair-h H         use this repair half-time (h, 0 < H <= 100) instead of the range\n"
             "  --bin-gy B           BED-DVH bin width, Gy (default 0.1)\n"
@@ -74,6 +77,7 @@ static void print_one(const char *label, const char *unit, double v, int digits)
 
 typedef struct tissue_choice {
     char name[64]; /* structure name, "" for the default */
+    const char *id;
     const sirt_tissue *tissue;
 } tissue_choice;
 
@@ -98,7 +102,7 @@ int sirt_cmd_radiobiology(int argc, char **argv)
     memset(&in, 0, sizeof in);
     in.command = "radiobiology";
     const char *nuclide_id = NULL, *json_path = NULL, *csv_dir = NULL;
-    const char *ab_text = NULL, *trep_text = NULL, *bin_text = NULL;
+    const char *ab_text = NULL, *trep_text = NULL, *bin_text = NULL, *tissue_path = NULL;
     tissue_choice choices[DVH_MAX_STRUCTURES + 1];
     size_t n_choices = 0;
     int rc = SIRT_EXIT_FAIL;
@@ -112,12 +116,15 @@ int sirt_cmd_radiobiology(int argc, char **argv)
             continue;
         if (strcmp(a, "--nuclide") == 0 || strcmp(a, "--tissue") == 0 ||
             strcmp(a, "--alpha-beta") == 0 || strcmp(a, "--repair-h") == 0 ||
-            strcmp(a, "--json") == 0 || strcmp(a, "--csv") == 0 || strcmp(a, "--bin-gy") == 0) {
+            strcmp(a, "--json") == 0 || strcmp(a, "--csv") == 0 || strcmp(a, "--bin-gy") == 0 ||
+            strcmp(a, "--tissue-file") == 0) {
             if (i + 1 >= argc)
                 return sirt_cli_usage("radiobiology", "option %s needs a value", a);
             const char *v = argv[++i];
             if (strcmp(a, "--nuclide") == 0) {
                 nuclide_id = v;
+            } else if (strcmp(a, "--tissue-file") == 0) {
+                tissue_path = v;
             } else if (strcmp(a, "--json") == 0) {
                 json_path = v;
             } else if (strcmp(a, "--csv") == 0) {
@@ -141,14 +148,7 @@ int sirt_cmd_radiobiology(int argc, char **argv)
                         return sirt_cli_usage("radiobiology", "--tissue \"%s\": expected NAME=TISSUE", v);
                     memcpy(c->name, v, len);
                 }
-                c->tissue = sirt_tissue_find(tid);
-                if (!c->tissue) {
-                    sirt_error_set(&err, SIRT_ENOTFOUND, "--tissue",
-                                   "--tissue: unknown tissue \"%s\" (accepted: tumour, "
-                                   "normal_liver)",
-                                   tid);
-                    return sirt_cli_fail(&err);
-                }
+                c->id = tid;
                 n_choices++;
             }
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -185,6 +185,7 @@ int sirt_cmd_radiobiology(int argc, char **argv)
         return sirt_cli_fail(&err);
 
     sirt_catalogue *cat = NULL;
+    sirt_tissue_set *tissues = NULL;
     cJSON *root = NULL, *arr = NULL, *warnings = NULL;
     char tmpdir[4096] = "";
     if (sirt_catalogue_load_default(&cat, &err) != SIRT_OK)
@@ -197,6 +198,26 @@ int sirt_cmd_radiobiology(int argc, char **argv)
         goto done;
     }
     const double half_life_h = nuc->half_life_h.value;
+    if ((tissue_path ? sirt_tissue_set_load(tissue_path, &tissues, &err)
+                     : sirt_tissue_set_load_default(&tissues, &err)) != SIRT_OK)
+        goto done;
+    for (size_t c = 0; c < n_choices; c++) {
+        choices[c].tissue = sirt_tissue_set_find(tissues, choices[c].id);
+        if (!choices[c].tissue) {
+            char ids[512] = "";
+            for (size_t q = 0; q < sirt_tissue_set_count(tissues); q++) {
+                size_t len = strlen(ids);
+                snprintf(ids + len, sizeof ids - len, "%s%s", q ? ", " : "",
+                         sirt_tissue_set_at(tissues, q)->id);
+            }
+            sirt_error_set(&err, SIRT_ENOTFOUND, "--tissue",
+                           "--tissue: unknown tissue \"%s\" (accepted: %s)", choices[c].id, ids);
+            goto done;
+        }
+    }
+    const sirt_tissue *default_tissue = sirt_tissue_set_find(tissues, "tumour");
+    if (!default_tissue)
+        default_tissue = sirt_tissue_set_at(tissues, 0);
     if (csv_dir && dvh_csv_begin(csv_dir, tmpdir, sizeof tmpdir, &err) != SIRT_OK)
         goto done;
     if (dvh_input_load(&in, &err) != SIRT_OK)
@@ -222,7 +243,7 @@ int sirt_cmd_radiobiology(int argc, char **argv)
            in.dose_path, nuclide_id, half_life_h);
 
     for (size_t k = 0; k < in.n; k++) {
-        const sirt_tissue *base = sirt_tissue_find("tumour");
+        const sirt_tissue *base = default_tissue;
         for (size_t c = 0; c < n_choices; c++)
             if (!choices[c].name[0])
                 base = choices[c].tissue;
@@ -333,6 +354,7 @@ done:
         dvh_csv_abort(tmpdir);
     cJSON_Delete(root);
     sirt_catalogue_free(cat);
+    sirt_tissue_set_free(tissues);
     dvh_input_free(&in);
     if (rc != SIRT_EXIT_OK)
         return sirt_cli_fail(&err);

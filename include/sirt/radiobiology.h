@@ -72,6 +72,19 @@ const sirt_tissue *sirt_tissue_find(const char *id);
 size_t sirt_tissue_count(void);
 const sirt_tissue *sirt_tissue_at(size_t i);
 
+/* Tissue parameters from a JSON file (format: data/radiobiology.json, docs/dvh.md), read
+ * strictly (unknown keys, missing sources and out-of-range values refused, naming the file and
+ * the JSON path). _load_default reads radiobiology.json from the data folder ($SIRT_DATA_DIR,
+ * else the build tree, else the install prefix); it holds the same values as the built-in
+ * table above (a unit test checks it). */
+typedef struct sirt_tissue_set sirt_tissue_set;
+sirt_status sirt_tissue_set_load(const char *path, sirt_tissue_set **out, sirt_error *err);
+sirt_status sirt_tissue_set_load_default(sirt_tissue_set **out, sirt_error *err);
+void sirt_tissue_set_free(sirt_tissue_set *set);
+size_t sirt_tissue_set_count(const sirt_tissue_set *set);
+const sirt_tissue *sirt_tissue_set_at(const sirt_tissue_set *set, size_t i);
+const sirt_tissue *sirt_tissue_set_find(const sirt_tissue_set *set, const char *id);
+
 /* A range of one quantity over the 3×3 combinations of α/β and T_rep (low, central, high
  * of each): the smallest, the value at both centrals, and the largest. */
 typedef struct sirt_range {

@@ -82,6 +82,26 @@ run_sirt ho radiobiology "$WORK/dose.nii.gz" --labels "$WORK/labels.nii.gz" --la
 expect_rc 0 "Ho-166"
 json_check "$WORK/ho.json" "approx(j['structures'][0]['bed_mean_gy']['central'], 182.9, 5e-4)" "166Ho liver 60 Gy → BED 182.9 Gy"
 
+# A user tissue file: α/β fixed at 3 Gy, T_rep 1.5 h: 120 Gy → 120(1 + 120·0.0228659/3) =
+# 229.75 Gy; a file with an unknown key is refused naming the file and the JSON path.
+cat >"$WORK/tissues.json" <<'JSON'
+{"tissues": [{"id": "slow", "target": true,
+  "alpha_beta_gy": {"low": 3, "central": 3, "high": 3, "source": "test"},
+  "repair_half_time_h": {"low": 1.5, "central": 1.5, "high": 1.5, "source": "test"},
+  "geud_a": {"value": -10, "source": "test"},
+  "tcp": {"alpha_per_gy": 0.3, "alpha_sd_per_gy": 0.05, "clonogens_per_cm3": 1e7, "source": "test"}}]}
+JSON
+run_sirt tf radiobiology "$WORK/dose.nii.gz" --labels "$WORK/labels.nii.gz" --label tumour=1 \
+  --nuclide Y-90 --tissue-file "$WORK/tissues.json" --tissue slow --json "$WORK/tf.json"
+expect_rc 0 "--tissue-file"
+json_check "$WORK/tf.json" "approx(j['structures'][0]['bed_mean_gy']['central'], 229.75, 3e-4) and j['structures'][0]['tissue']['source'].startswith('alpha/beta: test')" "user tissue α/β 3 Gy → 229.75 Gy, source kept"
+sed 's/"geud_a"/"geud_alpha"/' "$WORK/tissues.json" >"$WORK/badtissues.json"
+run_sirt tfbad radiobiology "$WORK/dose.nii.gz" --labels "$WORK/labels.nii.gz" --label tumour=1 \
+  --nuclide Y-90 --tissue-file "$WORK/badtissues.json" --json "$WORK/bad.json"
+expect_rc 1 "bad tissue file refused"
+expect_grep "$WORK/tfbad.err" "badtissues.json" "tissue file named"
+expect_grep "$WORK/tfbad.err" '$.tissues[0]' "JSON path named"
+
 # Bad inputs: exit 1 naming the value, no JSON left; usage errors exit 2.
 run_sirt nuc radiobiology "$WORK/dose.nii.gz" "${L[@]}" --nuclide Xx-1 --json "$WORK/bad.json"
 expect_rc 1 "unknown nuclide"
