@@ -57,22 +57,34 @@ static cJSON *triple_json(cJSON *parent, const char *key, const double v[3])
     return range_json(parent, key, r);
 }
 
+/* "  label" padded to 40 display columns (UTF-8: count only lead bytes, so α, ⚠ take one). */
+static void print_label(const char *label)
+{
+    size_t cols = 0;
+    for (const unsigned char *p = (const unsigned char *)label; *p; p++)
+        cols += (*p & 0xC0) != 0x80;
+    printf("  %s", label);
+    for (; cols < 40; cols++)
+        putchar(' ');
+}
+
 static void print_range(const char *label, const char *unit, sirt_range r, int digits)
 {
+    print_label(label);
     if (isnan(r.central)) {
-        printf("  %-34s %10s\n", label, "-");
+        printf(" %10s\n", "-");
         return;
     }
-    printf("  %-34s %10.*f %-3s [%.*f – %.*f]\n", label, digits, r.central, unit, digits, r.low,
-           digits, r.high);
+    printf(" %10.*f %-3s [%.*f – %.*f]\n", digits, r.central, unit, digits, r.low, digits, r.high);
 }
 
 static void print_one(const char *label, const char *unit, double v, int digits)
 {
+    print_label(label);
     if (isnan(v))
-        printf("  %-34s %10s\n", label, "-");
+        printf(" %10s\n", "-");
     else
-        printf("  %-34s %10.*f %s\n", label, digits, v, unit);
+        printf(" %10.*f %s\n", digits, v, unit);
 }
 
 typedef struct tissue_choice {
