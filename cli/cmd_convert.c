@@ -31,8 +31,8 @@ void sirt_cmd_convert_help(FILE *fp)
             "                       OT (any unit); default from the image's unit\n"
             "  --unit NAME          set the unit of the input image (1, HU, Bq/mL, Bq, counts,\n"
             "                       Gy, fraction), e.g. for a NIfTI written by other software\n"
-            "  --reference CTDIR    the CT series an RT Dose or RTSTRUCT refers to (study, frame\n"
-            "                       of reference, series and slice UIDs)\n"
+            "  --reference CTDIR    the CT series an RT Dose, RTSTRUCT or new series refers to\n"
+            "                       (study, frame of reference, patient; series and slice UIDs)\n"
             "  --grid IMAGE         grid (NIfTI or DICOM) to rasterise RTSTRUCT/SEG masks on\n"
             "  --fractional         fractional masks (voxel occupancy 0..1) instead of binary\n"
             "  --seed N             UID seed (default 0): the same seed gives the same bytes\n"
@@ -399,7 +399,13 @@ static int convert_image(const conv_args *a, const char *to)
             printf("wrote %s (%zu x %zu x %zu voxels, unit %s)\n", a->out, img->nx, img->ny,
                    img->nz, sirt_image_unit_name(img->unit));
     } else if (st == SIRT_OK && strcmp(to, "dicom") == 0) {
-        st = sirt_dicom_write_series(img, a->out, &o, &err);
+        /* With a reference, the series joins the CT's study and frame of reference. */
+        if (a->reference)
+            st = load_reference(a->reference, &ref_img, &info, &err);
+        if (st == SIRT_OK && info)
+            o.referenced = info;
+        if (st == SIRT_OK)
+            st = sirt_dicom_write_series(img, a->out, &o, &err);
         if (st == SIRT_OK)
             printf("wrote %s (DICOM series, %zu x %zu x %zu voxels, unit %s)\n", a->out,
                    img->nx, img->ny, img->nz, sirt_image_unit_name(img->unit));

@@ -114,6 +114,17 @@ for f in files:
     assert abs(slope - a[:, :, k].max() / 32000) <= 1e-9 * slope * 1e3
 PY
 
+run_sirt petref convert pet.nii.gz petref --reference ctdir --seed 5
+expect_rc 0 "PT series written into the CT's study (--reference)"
+"$PYTHON" - <<'PY' && pass "PT series with --reference: the CT's study, frame of reference and patient, its own series" || fail "PT --reference check"
+import glob, pydicom
+c = pydicom.dcmread(sorted(glob.glob('ctdir/*.dcm'))[0]); p = pydicom.dcmread(sorted(glob.glob('petref/*.dcm'))[0])
+q = pydicom.dcmread(sorted(glob.glob('petdir/*.dcm'))[0])
+assert p.StudyInstanceUID == c.StudyInstanceUID and p.FrameOfReferenceUID == c.FrameOfReferenceUID
+assert p.PatientID == 'P1' and p.SeriesInstanceUID != c.SeriesInstanceUID
+assert q.PatientID == 'ANONYMOUS'
+PY
+
 # --- RT Dose referencing the CT -----------------------------------------------------------
 run_sirt dose convert dose.nii.gz dose.dcm --to rtdose --reference ctdir --seed 5
 expect_rc 0 "NIfTI (Gy) -> RT Dose referencing the CT"
