@@ -1,6 +1,6 @@
 /* Linear convolution of a cumulated-activity grid with a voxel S-value kernel.
  *
- * FFT: FFTW single precision, real-to-complex, out-of-place. The grid is zero-padded to
+ * FFT: FFTW single precision, real-to-complex, in place. The grid is zero-padded to
  * N ≥ n + h along each axis (n voxels, kernel half-width h), which is enough for the first n
  * outputs to be free of wrap-around: the circular convolution equals the linear one there
  * because the kernel's support [−h, h] never reaches i − s ± N for i, s in [0, n). N is
@@ -67,10 +67,10 @@ sirt_status sirt_dose_convolve_direct(const float *act, size_t nx, size_t ny, si
 }
 
 struct sirt_dose_convolver {
-    size_t n[3], big[3], nreal, ncplx;
+    size_t n[3], big[3], px, ncplx; /* px: padded row length of the in-place real layout */
     int threads;
-    float *ra;
-    fftwf_complex *ca, *ck; /* ck: the kernel's spectrum, scaled by 1/N */
+    fftwf_complex *buf;  /* in-place transforms: real view (float *)buf, rows of px floats */
+    fftwf_complex *ck;   /* the kernel's spectrum, scaled by 1/N */
     fftwf_plan fwd, bwd;
 };
 
@@ -82,8 +82,7 @@ void sirt_dose_convolver_free(sirt_dose_convolver *c)
         fftwf_destroy_plan(c->fwd);
     if (c->bwd)
         fftwf_destroy_plan(c->bwd);
-    fftwf_free(c->ra);
-    fftwf_free(c->ca);
+    fftwf_free(c->buf);
     fftwf_free(c->ck);
     free(c);
 }
@@ -109,15 +108,17 @@ sirt_status sirt_dose_convolver_new(size_t nx, size_t ny, size_t nz, const doubl
                                   nz);
         }
     }
-    c->nreal = c->big[0] * c->big[1] * c->big[2];
-    c->ncplx = (c->big[0] / 2 + 1) * c->big[1] * c->big[2];
-    c->ra = fftwf_malloc(c->nreal * sizeof(float));
-    c->ca = fftwf_malloc(c->ncplx * sizeof(fftwf_complex));
+    const size_t *big = c->big;
+    c->px = 2 * (big[0] / 2 + 1);
+    c->ncplx = (big[0] / 2 + 1) * big[1] * big[2];
+    /* In-place transforms: two arrays instead of three, and every page is touched here,
+     * not in the first run (first-touch page faults cost as much as a transform). */
+    c->buf = fftwf_malloc(c->ncplx * sizeof(fftwf_complex));
     c->ck = fftwf_malloc(c->ncplx * sizeof(fftwf_complex));
-    if (!c->ra || !c->ca || !c->ck) {
+    if (!c->buf || !c->ck) {
         const sirt_status st = sirt_error_set(err, SIRT_ENOMEM, "activity",
                                               "out of memory for the FFT (%zux%zux%zu padded)",
-                                              c->big[0], c->big[1], c->big[2]);
+                                              big[0], big[1], big[2]);
         sirt_dose_convolver_free(c);
         return st;
     }
@@ -129,37 +130,35 @@ sirt_status sirt_dose_convolver_new(size_t nx, size_t ny, size_t nz, const doubl
     fftwf_plan_with_nthreads(threads > 0 ? threads : 1);
 #endif
     /* Row-major dims: z slowest, x fastest (our voxel order). MEASURE overwrites the
-     * arrays, so plan before filling them. */
+     * array, so plan before filling it. */
     const unsigned flags = measure ? FFTW_MEASURE : FFTW_ESTIMATE;
-    c->fwd = fftwf_plan_dft_r2c_3d((int)c->big[2], (int)c->big[1], (int)c->big[0], c->ra, c->ca,
-                                   flags);
-    c->bwd = fftwf_plan_dft_c2r_3d((int)c->big[2], (int)c->big[1], (int)c->big[0], c->ca, c->ra,
-                                   flags);
+    float *re = (float *)c->buf;
+    c->fwd = fftwf_plan_dft_r2c_3d((int)big[2], (int)big[1], (int)big[0], re, c->buf, flags);
+    c->bwd = fftwf_plan_dft_c2r_3d((int)big[2], (int)big[1], (int)big[0], c->buf, re, flags);
     if (!c->fwd || !c->bwd) {
         const sirt_status st = sirt_error_set(err, SIRT_EINTERNAL, "activity",
                                               "FFTW could not plan a %zux%zux%zu transform",
-                                              c->big[0], c->big[1], c->big[2]);
+                                              big[0], big[1], big[2]);
         sirt_dose_convolver_free(c);
         return st;
     }
     /* The kernel's spectrum, once: offset d goes to index d mod N (centre at 0). */
-    memset(c->ra, 0, c->nreal * sizeof(float));
+    memset(c->buf, 0, c->ncplx * sizeof(fftwf_complex));
     const long kx = 2 * half[0] + 1, ky = 2 * half[1] + 1;
-    const size_t *big = c->big;
     for (long dz = -half[2]; dz <= half[2]; dz++)
         for (long dy = -half[1]; dy <= half[1]; dy++)
             for (long dx = -half[0]; dx <= half[0]; dx++) {
                 const size_t ix = (size_t)((dx + (long)big[0]) % (long)big[0]);
                 const size_t iy = (size_t)((dy + (long)big[1]) % (long)big[1]);
                 const size_t iz = (size_t)((dz + (long)big[2]) % (long)big[2]);
-                c->ra[ix + big[0] * (iy + big[1] * iz)] +=
+                re[ix + c->px * (iy + big[1] * iz)] +=
                     (float)kernel[(dx + half[0]) + kx * ((dy + half[1]) + ky * (dz + half[2]))];
             }
-    fftwf_execute_dft_r2c(c->fwd, c->ra, c->ck);
-    const float scale = (float)(1.0 / (double)c->nreal);
+    fftwf_execute_dft_r2c(c->fwd, re, c->buf);
+    const float scale = (float)(1.0 / ((double)big[0] * (double)big[1] * (double)big[2]));
     for (size_t i = 0; i < c->ncplx; i++) {
-        c->ck[i][0] *= scale;
-        c->ck[i][1] *= scale;
+        c->ck[i][0] = c->buf[i][0] * scale;
+        c->ck[i][1] = c->buf[i][1] * scale;
     }
     *out = c;
     return SIRT_OK;
@@ -171,12 +170,13 @@ sirt_status sirt_dose_convolver_run(sirt_dose_convolver *c, const float *act, fl
     (void)err;
     const size_t nx = c->n[0], ny = c->n[1], nz = c->n[2];
     const size_t *big = c->big;
-    memset(c->ra, 0, c->nreal * sizeof(float));
+    float *re = (float *)c->buf;
+    memset(c->buf, 0, c->ncplx * sizeof(fftwf_complex));
     for (size_t z = 0; z < nz; z++)
         for (size_t y = 0; y < ny; y++)
-            memcpy(c->ra + big[0] * (y + big[1] * z), act + nx * (y + ny * z), nx * sizeof(float));
-    fftwf_execute_dft_r2c(c->fwd, c->ra, c->ca);
-    fftwf_complex *ca = c->ca;
+            memcpy(re + c->px * (y + big[1] * z), act + nx * (y + ny * z), nx * sizeof(float));
+    fftwf_execute_dft_r2c(c->fwd, re, c->buf);
+    fftwf_complex *ca = c->buf;
     fftwf_complex *ck = c->ck;
 #ifdef _OPENMP
 #pragma omp parallel for schedule(static) num_threads(c->threads > 0 ? c->threads : omp_get_max_threads())
@@ -186,10 +186,10 @@ sirt_status sirt_dose_convolver_run(sirt_dose_convolver *c, const float *act, fl
         ca[i][0] = ar * br - ai * bi;
         ca[i][1] = ar * bi + ai * br;
     }
-    fftwf_execute_dft_c2r(c->bwd, c->ca, c->ra);
+    fftwf_execute_dft_c2r(c->bwd, c->buf, re);
     for (size_t z = 0; z < nz; z++)
         for (size_t y = 0; y < ny; y++)
-            memcpy(out + nx * (y + ny * z), c->ra + big[0] * (y + big[1] * z), nx * sizeof(float));
+            memcpy(out + nx * (y + ny * z), re + c->px * (y + big[1] * z), nx * sizeof(float));
     return SIRT_OK;
 }
 
