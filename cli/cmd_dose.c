@@ -1,5 +1,6 @@
 /* sirt dose: absorbed dose from an activity map by local deposition or kernel convolution
  * (docs/cli/dose.md, docs/dose.md). */
+#define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>

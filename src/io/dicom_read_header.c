@@ -84,7 +84,7 @@ static int build(const char *date8, const char *time, const char *tz, sirt__dcm_
     out->ok = 1;
     out->has_tz = has_tz;
     out->t_s = (double)dt.utc_s + fr;
-    snprintf(out->iso, sizeof out->iso, "%.4s-%.2s-%.2sT%s:%s:%s%s%s%s", date8, date8 + 4,
+    snprintf(out->iso, sizeof out->iso, "%.4s-%.2s-%.2sT%.2s:%.2s:%.2s%s%.6s%.7s", date8, date8 + 4,
              date8 + 6, hh, mi, ss, frac[0] ? "." : "", frac, has_tz ? tzs : "");
     return 1;
 }
