@@ -23,7 +23,7 @@ void sirt_cmd_phantom_help(FILE *fp)
             "  --seed N            random seed, 0-4294967295 (default 1)\n"
             "  --size NAME         clinical (CT 512x512x200, default), small (128x128x60) or\n"
             "                      tiny (64x64x30)\n"
-            "  --format F          nifti (default), dicom or both\n"
+            "  --format F          both (default: NIfTI and DICOM), nifti or dicom\n"
             "  --lsf-fraction F    lung shunt fraction of the MAA, 0-0.9 (default 0.08)\n"
             "  --force             replace an existing non-empty DIR\n\n"
             "Exit status: 0 success, 1 invalid input or failure, 2 usage error.\n");
@@ -54,7 +54,7 @@ static int parse_seed(const char *text, uint64_t *out, sirt_error *err)
 
 int sirt_cmd_phantom(int argc, char **argv)
 {
-    const char *out = NULL, *seed_text = NULL, *size = "clinical", *format = "nifti";
+    const char *out = NULL, *seed_text = NULL, *size = "clinical", *format = "both";
     const char *lsf_text = NULL;
     int force = 0;
     for (int i = 1; i < argc; i++) {
@@ -122,11 +122,15 @@ int sirt_cmd_phantom(int argc, char **argv)
     if (isatty(fileno(stderr)))
         opt.progress = show_progress;
     int rc = SIRT_EXIT_FAIL;
+    sirt_status st;
     if (sirt_phantom_write_check(out, &w, &err) != SIRT_OK)
         goto done;
     if (sirt_phantom_generate(&opt, &ph, &err) != SIRT_OK)
         goto done;
-    if (sirt_phantom_write(ph, out, &w, &err) != SIRT_OK)
+    st = sirt_phantom_write(ph, out, &w, &err);
+    if (opt.progress)
+        fputc('\n', stderr);
+    if (st != SIRT_OK)
         goto done;
     const sirt_phantom_truth *t = sirt_phantom_get_truth(ph);
     printf("sirt phantom: seed %llu, size %s, written to %s\n", (unsigned long long)opt.seed,

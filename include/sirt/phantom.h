@@ -205,7 +205,7 @@ typedef struct sirt_phantom_write_options {
     int force;        /* replace an existing non-empty folder */
 } sirt_phantom_write_options;
 
-sirt_phantom_write_options sirt_phantom_write_options_default(void); /* NIfTI, no force */
+sirt_phantom_write_options sirt_phantom_write_options_default(void); /* both, no force */
 
 /* Write everything into `dir` atomically: built in "dir.tmp-XXXXXX" next to it, renamed at the
  * end; on failure nothing is left. An existing non-empty `dir` is refused unless force.

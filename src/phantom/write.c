@@ -23,7 +23,7 @@ sirt_phantom_write_options sirt_phantom_write_options_default(void)
 {
     sirt_phantom_write_options w;
     memset(&w, 0, sizeof w);
-    w.formats = SIRT_PHANTOM_FORMAT_NIFTI;
+    w.formats = SIRT_PHANTOM_FORMAT_NIFTI | SIRT_PHANTOM_FORMAT_DICOM;
     return w;
 }
 
@@ -352,6 +352,12 @@ static cJSON *case_tree(const sirt_phantom *ph)
     return c;
 }
 
+static void progress_note(const sirt_phantom *ph, const char *stage)
+{
+    if (ph->opt.progress)
+        ph->opt.progress(ph->opt.progress_ctx, stage, 0.0);
+}
+
 /* ---- the folder --------------------------------------------------------------------------- */
 
 static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
@@ -419,7 +425,9 @@ static void mask_free(sirt_mask *m)
     }
 }
 
-static sirt_status write_nifti_all(const sirt_phantom *ph, const char *tmp, sirt_error *err)
+/* ct_masks: the CT-grid masks when already built (shared with the RTSTRUCT), else NULL. */
+static sirt_status write_nifti_all(const sirt_phantom *ph, const char *tmp,
+                                   sirt_mask *const *ct_masks, sirt_error *err)
 {
     char path[8448];
     sirt_status st;
@@ -455,12 +463,18 @@ static sirt_status write_nifti_all(const sirt_phantom *ph, const char *tmp, sirt
             const size_t s = (j - n_img) % ph->n_structures;
             const int g = (j - n_img) < ph->n_structures ? 0 : 1;
             sirt_mask *m = NULL;
-            js = sirt_phantom_mask(ph, s, g == 0 ? SIRT_PHANTOM_GRID_CT : SIRT_PHANTOM_GRID_SPECT,
-                                   &m, &errs[j]);
+            const sirt_mask *use = g == 0 && ct_masks ? ct_masks[s] : NULL;
+            js = SIRT_OK;
+            if (!use) {
+                js = sirt_phantom_mask(ph, s, g == 0 ? SIRT_PHANTOM_GRID_CT
+                                                     : SIRT_PHANTOM_GRID_SPECT,
+                                       &m, &errs[j]);
+                use = m;
+            }
             if (js == SIRT_OK) {
                 snprintf(p, sizeof p, "%s/nifti/%s/%s.nii.gz", tmp,
                          g == 0 ? "masks" : "masks_spect", ph->structures[s].name);
-                js = sirt_image_write_nifti(m->image, p, &errs[j]);
+                js = sirt_image_write_nifti(use->image, p, &errs[j]);
             }
             mask_free(m);
         }
@@ -486,7 +500,8 @@ static sirt_status dicom_failed(sirt_status st, const sirt_error *inner, sirt_er
     return sirt_error_set(err, st, inner->field, "%s", inner->message);
 }
 
-static sirt_status write_dicom_all(const sirt_phantom *ph, const char *tmp, sirt_error *err)
+static sirt_status write_dicom_all(const sirt_phantom *ph, const char *tmp,
+                                   sirt_mask *const *masks, sirt_error *err)
 {
     char path[8448];
     sirt_status st;
@@ -521,13 +536,6 @@ static sirt_status write_dicom_all(const sirt_phantom *ph, const char *tmp, sirt
     sirt_image_free(ct_back);
     if (st != SIRT_OK)
         return dicom_failed(st, &e, err);
-    sirt_mask **masks = calloc(ph->n_structures, sizeof *masks);
-    if (!masks) {
-        sirt_dicom_series_info_free(info);
-        return sirt_error_set(err, SIRT_ENOMEM, "phantom", "out of memory");
-    }
-    for (size_t s = 0; s < ph->n_structures && st == SIRT_OK; s++)
-        st = sirt_phantom_mask(ph, s, SIRT_PHANTOM_GRID_CT, &masks[s], &e);
     if (st == SIRT_OK) {
         sirt_dicom_write_options w = sirt_dicom_write_options_default();
         w.patient_id = pid;
@@ -540,9 +548,6 @@ static sirt_status write_dicom_all(const sirt_phantom *ph, const char *tmp, sirt
         st = sirt_dicom_write_rtstruct((const sirt_mask *const *)masks, ph->n_structures, path,
                                        &w, &e);
     }
-    for (size_t s = 0; s < ph->n_structures; s++)
-        mask_free(masks[s]);
-    free(masks);
     sirt_dicom_series_info_free(info);
     if (st != SIRT_OK)
         return dicom_failed(st, &e, err);
@@ -596,10 +601,34 @@ sirt_status sirt_phantom_write(const sirt_phantom *ph, const char *dir,
                               "next to it: %s", target, strerror(errno));
     chmod(tmp, 0755); /* mkdtemp makes it 0700 */
     sirt_status st = SIRT_OK;
-    if (w.formats & SIRT_PHANTOM_FORMAT_NIFTI)
-        st = write_nifti_all(ph, tmp, err);
-    if (st == SIRT_OK && (w.formats & SIRT_PHANTOM_FORMAT_DICOM))
-        st = write_dicom_all(ph, tmp, err);
+    /* The RTSTRUCT needs every CT-grid mask at once: build them once, in parallel, and share
+     * them with the NIfTI writer. */
+    sirt_mask **ct_masks = NULL;
+    if (w.formats & SIRT_PHANTOM_FORMAT_DICOM) {
+        ct_masks = calloc(ph->n_structures, sizeof *ct_masks);
+        if (!ct_masks)
+            st = sirt_error_set(err, SIRT_ENOMEM, "phantom", "out of memory");
+        int failed = 0;
+        long ss;
+#pragma omp parallel for schedule(dynamic, 1) reduction(| : failed)
+        for (ss = 0; ss < (ct_masks ? (long)ph->n_structures : 0); ss++)
+            failed |= sirt_phantom_mask(ph, (size_t)ss, SIRT_PHANTOM_GRID_CT, &ct_masks[ss],
+                                        NULL) != SIRT_OK;
+        if (failed)
+            st = sirt_error_set(err, SIRT_ENOMEM, "phantom", "out of memory building the masks");
+    }
+    if (st == SIRT_OK && (w.formats & SIRT_PHANTOM_FORMAT_NIFTI)) {
+        progress_note(ph, "writing NIfTI");
+        st = write_nifti_all(ph, tmp, ct_masks, err);
+    }
+    if (st == SIRT_OK && (w.formats & SIRT_PHANTOM_FORMAT_DICOM)) {
+        progress_note(ph, "writing DICOM");
+        st = write_dicom_all(ph, tmp, ct_masks, err);
+    }
+    if (ct_masks)
+        for (size_t s = 0; s < ph->n_structures; s++)
+            mask_free(ct_masks[s]);
+    free(ct_masks);
     if (st == SIRT_OK)
         st = write_text(tmp, "truth.json", truth_tree(ph, w.formats), err);
     if (st == SIRT_OK)

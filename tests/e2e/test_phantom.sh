@@ -170,8 +170,11 @@ run_sirt gen2 phantom --seed 7 --size small --out "$WORK/p2"
 expect_rc 0 "same seed again"
 if diff -r "$P1" "$WORK/p2" >/dev/null; then pass "same seed: every file identical"; else fail "same seed: files differ: $(diff -rq "$P1" "$WORK/p2" | head -3)"; fi
 n_files=$(find "$P1" -type f | wc -l)
-# 3 JSON + 8 images + 14 structures on the CT and on the SPECT grid = 39.
-[ "$n_files" -eq 39 ] && pass "$n_files files compared" || fail "$n_files files, expected 39"
+n_nii=$(find "$P1" -type f \( -name '*.json' -o -name '*.nii.gz' \) | wc -l)
+# 3 JSON + 8 images + 14 structures on the CT and on the SPECT grid = 39, plus DICOM
+# (default --format both): 60 CT slices, 64 PET slices, 2 NM files, 1 RTSTRUCT = 166.
+[ "$n_nii" -eq 39 ] && pass "$n_nii JSON and NIfTI files" || fail "$n_nii JSON and NIfTI files, expected 39"
+[ "$n_files" -eq 166 ] && pass "$n_files files compared" || fail "$n_files files, expected 166"
 run_sirt gen3 phantom --seed 8 --size small --out "$WORK/p3"
 expect_rc 0 "seed 8"
 cmp -s "$P1/nifti/ct.nii.gz" "$WORK/p3/nifti/ct.nii.gz" && fail "other seed: same CT" || pass "other seed: other CT"
