@@ -305,7 +305,9 @@ void ph_raster_fill(const ph_raster *r, const double per_class[PH_NCLASS], float
 #pragma omp parallel for schedule(static)
     for (vv = 0; vv < (long)r->n; vv++) {
         const uint8_t c = r->cls[vv];
-        if (c != PH_MIXED)
+        /* Zeros are not written: `out` is fresh (calloc), and untouched pages of a large
+         * mask stay unmapped, which saves most of the page faults. */
+        if (c != PH_MIXED && per_class[c] != 0.0)
             out[vv] = (float)per_class[c];
     }
     long mm;
@@ -316,6 +318,7 @@ void ph_raster_fill(const ph_raster *r, const double per_class[PH_NCLASS], float
         for (int c = 0; c < PH_NCLASS; c++)
             if (cnt[c])
                 s += (double)cnt[c] * per_class[c];
-        out[r->mixed_index[mm]] = (float)(s / nsub);
+        if (s != 0.0)
+            out[r->mixed_index[mm]] = (float)(s / nsub);
     }
 }

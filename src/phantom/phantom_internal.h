@@ -79,7 +79,8 @@ void ph_raster_class_volumes(const ph_raster *r, double vol_ml[PH_NCLASS]);
 /* An image (unit as given) on the raster's grid, geometry set, voxels 0. */
 sirt_status ph_grid_image(const sirt_phantom_grid *g, sirt_image_unit unit, sirt_image **out,
                           sirt_error *err);
-/* value[v] = sum_c fraction_c * per_class[c] for every voxel. */
+/* value[v] = sum_c fraction_c * per_class[c] for every voxel; `out` must hold zeros (a new
+ * image): zero values are not written. */
 void ph_raster_fill(const ph_raster *r, const double per_class[PH_NCLASS], float *out);
 
 #endif
