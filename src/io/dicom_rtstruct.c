@@ -262,7 +262,9 @@ static sirt_status rasterise_oblique(const sirt_contour_set *set, const sirt_ima
     for (int r = 0; r < 3; r++)
         n[r] /= nn;
     /* In-plane axes: the LPS axis least aligned with the normal, made orthogonal. */
-    int m = fabs(n[0]) <= fabs(n[1]) && fabs(n[0]) <= fabs(n[2]) ? 0 : fabs(n[1]) <= fabs(n[2]) ? 1 : 2;
+    int m = fabs(n[0]) <= fabs(n[1]) && fabs(n[0]) <= fabs(n[2]) ? 0
+            : fabs(n[1]) <= fabs(n[2])                         ? 1
+                                                               : 2;
     double e[3] = {0, 0, 0}, row[3], col[3];
     e[m] = 1;
     col[0] = n[1] * e[2] - n[2] * e[1];

@@ -178,6 +178,16 @@ sirt_status sirt_dicom_read_seg(const char *path, const sirt_image *grid, sirt_m
                 dz = 1.0; /* one slice: thickness only matters for volume */
         }
     }
+    /* Frames spread over an absurd number of slices (a corrupt position or spacing) would
+     * allocate one mask of that size per segment: refuse before allocating. */
+    double nzf = (hi - lo) / dz + 1;
+    if (!(nzf <= 65535.0) ||
+        nzf * (double)nx * (double)ny * (double)nseg > (double)SIRT_IMAGE_MAX_VOXELS)
+        return fail(f, fr, NULL,
+                    sirt_error_set(err, SIRT_EFORMAT, "ImagePositionPatient",
+                                   "\"%s\": frames span %.0f slices of %g mm (%zu segments of "
+                                   "%zu x %zu); at most 65535 slices and 2^30 voxels in all",
+                                   path, nzf, dz, nseg, nx, ny));
     size_t nz = (size_t)lround((hi - lo) / dz) + 1;
     sirt_image *like = NULL;
     st = sirt_image_new(nx, ny, nz, &like, err);

@@ -43,7 +43,7 @@ int main(void)
     for (size_t k = 0; k < 6; k++)
         for (size_t j = 0; j < 30; j++)
             for (size_t i = 0; i < 30; i++) {
-                double r2 = ((double)i - 10) * ((double)i - 10) + ((double)j - 10) * ((double)j - 10);
+                double di = (double)i - 10, dj = (double)j - 10, r2 = di * di + dj * dj;
                 size_t v = i + 30 * (j + 30 * k);
                 if (k >= 1 && k <= 4 && r2 <= 36 && r2 > 4) {
                     ring->image->voxels[v] = 1;
