@@ -175,7 +175,7 @@ n_nii=$(find "$P1" -type f \( -name '*.json' -o -name '*.nii.gz' \) | wc -l)
 # (default --format both): 60 CT slices, 64 PET slices, 2 NM files, 1 RTSTRUCT = 166.
 [ "$n_nii" -eq 39 ] && pass "$n_nii JSON and NIfTI files" || fail "$n_nii JSON and NIfTI files, expected 39"
 [ "$n_files" -eq 166 ] && pass "$n_files files compared" || fail "$n_files files, expected 166"
-run_sirt gen3 phantom --seed 8 --size small --out "$WORK/p3"
+run_sirt gen3 phantom --seed 8 --size small --format nifti --out "$WORK/p3"
 expect_rc 0 "seed 8"
 cmp -s "$P1/nifti/ct.nii.gz" "$WORK/p3/nifti/ct.nii.gz" && fail "other seed: same CT" || pass "other seed: other CT"
 cmp -s "$P1/nifti/spect_maa.nii.gz" "$WORK/p3/nifti/spect_maa.nii.gz" && fail "other seed: same SPECT" || pass "other seed: other SPECT"
@@ -211,15 +211,10 @@ expect_rc 0 "--force"
 json_check "$P1/truth.json" "j['seed'] == 8 and j['size'] == 'tiny'" "--force replaced the folder"
 [ -z "$(ls "$WORK" | grep -E 'tmp-|old-')" ] && pass "no temporary or old folder left" || fail "left: $(ls "$WORK")"
 
-# DICOM: while the writers are not available, --format dicom fails clearly, nothing left.
-run_sirt dcm phantom --seed 3 --size tiny --format both --out "$WORK/pd"
-if [ "$RC" -ne 0 ]; then
-  expect_rc 1 "--format both without DICOM writers"
-  expect_grep "$WORK/dcm.err" "--format" "message names --format"
-  [ ! -e "$WORK/pd" ] && [ -z "$(ls "$WORK" | grep -E 'tmp-')" ] && pass "nothing left" || fail "partial output left"
-else
-  pass "--format both"
-  "$PYTHON" - "$WORK/pd" >"$WORK/dcm.out" 2>&1 <<'PY'
+# DICOM (default --format both): pydicom reads the CT series; its geometry and HU match the
+# NIfTI (HU stored as int16 with a rescale: within 1 HU).
+[ -d "$WORK/p2/dicom/ct" ] && pass "DICOM written by default" || fail "no DICOM folder"
+"$PYTHON" - "$WORK/p2" >"$WORK/dcm.out" 2>&1 <<'PY'
 import glob, json, os, sys
 import numpy as np, nibabel as nib, pydicom
 d = sys.argv[1]
@@ -237,7 +232,20 @@ ok &= np.allclose(vol.transpose(1, 0, 2), np.asarray(nii.dataobj), atol=1.0)
 print("ok" if ok else "mismatch")
 sys.exit(0 if ok else 1)
 PY
-  [ $? -eq 0 ] && pass "pydicom CT series matches the NIfTI geometry and HU" || fail "DICOM CT: $(tail -3 "$WORK/dcm.out")"
-  [ -s "$WORK/pd/dicom/rtstruct.dcm" ] && pass "RTSTRUCT written" || fail "no RTSTRUCT"
-fi
+[ $? -eq 0 ] && pass "pydicom CT series matches the NIfTI geometry and HU" || fail "DICOM CT: $(tail -3 "$WORK/dcm.out")"
+[ -s "$WORK/p2/dicom/rtstruct.dcm" ] && pass "RTSTRUCT written" || fail "no RTSTRUCT"
+"$PYTHON" - "$WORK/p2" >"$WORK/rts.out" 2>&1 <<'PY'
+import json, os, sys, pydicom
+d = sys.argv[1]
+t = json.load(open(os.path.join(d, "truth.json")))
+r = pydicom.dcmread(os.path.join(d, "dicom", "rtstruct.dcm"))
+names = [x.ROIName for x in r.StructureSetROISequence]
+ct = pydicom.dcmread(os.path.join(d, "dicom", "ct", sorted(os.listdir(os.path.join(d, "dicom", "ct")))[0]))
+ok = names == [s["name"] for s in t["structures"]] and r.Modality == "RTSTRUCT"
+ok &= r.ReferencedFrameOfReferenceSequence[0].FrameOfReferenceUID == ct.FrameOfReferenceUID
+ok &= all(len(getattr(c, "ContourSequence", [])) > 0 for c in r.ROIContourSequence)
+print(names)
+sys.exit(0 if ok else 1)
+PY
+[ $? -eq 0 ] && pass "RTSTRUCT: every structure, contours, the CT's frame of reference" || fail "RTSTRUCT: $(tail -3 "$WORK/rts.out")"
 finish
