@@ -42,10 +42,22 @@
  * target, usually the coarser grid. */
 #define MASK_LINES 8
 
-static int cmp_double(const void *a, const void *b)
+/* Merge the ascending runs c[runs[r] .. runs[r + 1]) (the last ends at n) in place, through
+ * tmp (n values): the cut lists of one line are sorted per axis already, so a merge is linear
+ * where a sort is not. */
+static void merge_runs(double *c, const size_t *runs, int n_runs, size_t n, double *tmp)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    for (int r = 1; r < n_runs; r++) {
+        size_t a = 0, a_end = runs[r], b = runs[r], b_end = r + 1 < n_runs ? runs[r + 1] : n;
+        size_t o = 0;
+        while (a < a_end && b < b_end)
+            tmp[o++] = c[b] < c[a] ? c[b++] : c[a++];
+        while (a < a_end)
+            tmp[o++] = c[a++];
+        while (b < b_end)
+            tmp[o++] = c[b++];
+        memcpy(c, tmp, o * sizeof *c);
+    }
 }
 
 /* s = A t + b: target index -> source index. */
@@ -275,9 +287,10 @@ static sirt_status conserve_sampled(const sirt_image *src, sirt_image *dst, cons
     size_t nt = sirt_image_voxel_count(dst);
     size_t max_cuts = src->nx + 1 + 3 * (dst->nx + dst->ny + dst->nz + 3);
     double *acc = calloc(nt, sizeof *acc);
-    double *cuts = malloc(max_cuts * sizeof *cuts);
-    if (!acc || !cuts) {
+    double *cuts = malloc(max_cuts * sizeof *cuts), *tmp = malloc(max_cuts * sizeof *tmp);
+    if (!acc || !cuts || !tmp) {
         free(acc);
+        free(tmp);
         free(cuts);
         return sirt_error_set(err, SIRT_ENOMEM, "grid", "out of memory resampling");
     }
@@ -285,6 +298,7 @@ static sirt_status conserve_sampled(const sirt_image *src, sirt_image *dst, cons
     sirt_status st = make_affine(grid, src, &back, err);
     if (st != SIRT_OK) {
         free(acc);
+        free(tmp);
         free(cuts);
         return st;
     }
@@ -303,11 +317,13 @@ static sirt_status conserve_sampled(const sirt_image *src, sirt_image *dst, cons
                     double Q0[3]; /* target index at u = 0 */
                     apply(&back, 0.0, (double)j - 0.5 + (b + 0.5) / N,
                           (double)k - 0.5 + (c + 0.5) / N, Q0);
-                    size_t nc = 0;
+                    size_t nc = 0, runs[4];
+                    int nr = 0;
+                    runs[nr++] = 0;
                     cuts[nc++] = u_lo;
-                    cuts[nc++] = u_hi;
                     for (size_t m = 0; m + 1 < src->nx; m++)
                         cuts[nc++] = (double)m + 0.5;
+                    cuts[nc++] = u_hi;
                     for (int a = 0; a < 3; a++) {
                         if (fabs(D[a]) < 1e-12)
                             continue;
@@ -315,10 +331,11 @@ static sirt_status conserve_sampled(const sirt_image *src, sirt_image *dst, cons
                         /* planes m + 1/2, m = -1 .. n - 1: the outer faces too */
                         double lo = fmax(ceil(fmin(qa, qb) - 0.5), -1.0);
                         double hi = fmin(floor(fmax(qa, qb) - 0.5), (double)ntd[a] - 1.0);
+                        runs[nr++] = nc; /* ascending u: planes upwards when D > 0 */
                         for (double m = lo; m <= hi && nc < max_cuts; m += 1.0)
-                            cuts[nc++] = (m + 0.5 - Q0[a]) / D[a];
+                            cuts[nc++] = ((D[a] > 0.0 ? m : lo + hi - m) + 0.5 - Q0[a]) / D[a];
                     }
-                    qsort(cuts, nc, sizeof *cuts, cmp_double);
+                    merge_runs(cuts, runs, nr, nc, tmp);
                     for (size_t p = 0; p + 1 < nc; p++) {
                         double u0 = fmax(cuts[p], u_lo), u1 = fmin(cuts[p + 1], u_hi);
                         if (!(u1 > u0))
@@ -337,6 +354,7 @@ static sirt_status conserve_sampled(const sirt_image *src, sirt_image *dst, cons
     for (size_t n = 0; n < nt; n++)
         dst->voxels[n] = (float)acc[n];
     free(acc);
+    free(tmp);
     free(cuts);
     return SIRT_OK;
 }
@@ -358,14 +376,15 @@ static sirt_status mean_by_lines(const sirt_image *src, sirt_image *dst, const a
 #pragma omp parallel
     {
         double *cuts = malloc(max_cuts * sizeof *cuts);
+        double *tmp = malloc(max_cuts * sizeof *tmp);
         double *row = malloc(nx * sizeof *row);
-        if (!cuts || !row) {
+        if (!cuts || !tmp || !row) {
 #pragma omp atomic write
             failed = 1;
         }
 #pragma omp for schedule(static)
         for (long k = 0; k < nz; k++)
-            for (size_t j = 0; j < ny && cuts && row; j++) {
+            for (size_t j = 0; j < ny && cuts && tmp && row; j++) {
                 for (size_t i = 0; i < nx; i++)
                     row[i] = 0.0;
                 for (int c = 0; c < N; c++)
@@ -373,21 +392,24 @@ static sirt_status mean_by_lines(const sirt_image *src, sirt_image *dst, const a
                         double S0[3]; /* source index at u = 0 */
                         apply(m, 0.0, (double)j - 0.5 + (b + 0.5) / N,
                               (double)k - 0.5 + (c + 0.5) / N, S0);
-                        size_t nc = 0;
+                        size_t nc = 0, runs[4];
+                        int nr = 0;
+                        runs[nr++] = 0;
                         cuts[nc++] = u_lo;
-                        cuts[nc++] = u_hi;
                         for (size_t q = 0; q + 1 < nx; q++)
                             cuts[nc++] = (double)q + 0.5;
+                        cuts[nc++] = u_hi;
                         for (int a = 0; a < 3; a++) {
                             if (fabs(D[a]) < 1e-12)
                                 continue;
                             double qa = S0[a] + u_lo * D[a], qb = S0[a] + u_hi * D[a];
                             double lo = fmax(ceil(fmin(qa, qb) - 0.5), -1.0);
                             double hi = fmin(floor(fmax(qa, qb) - 0.5), (double)nsd[a] - 1.0);
+                            runs[nr++] = nc;
                             for (double q = lo; q <= hi && nc < max_cuts; q += 1.0)
-                                cuts[nc++] = (q + 0.5 - S0[a]) / D[a];
+                                cuts[nc++] = ((D[a] > 0.0 ? q : lo + hi - q) + 0.5 - S0[a]) / D[a];
                         }
-                        qsort(cuts, nc, sizeof *cuts, cmp_double);
+                        merge_runs(cuts, runs, nr, nc, tmp);
                         for (size_t p = 0; p + 1 < nc; p++) {
                             double u0 = fmax(cuts[p], u_lo), u1 = fmin(cuts[p + 1], u_hi);
                             if (!(u1 > u0))
@@ -407,6 +429,7 @@ static sirt_status mean_by_lines(const sirt_image *src, sirt_image *dst, const a
                     out[i] = (float)(row[i] / (double)(N * N));
             }
         free(cuts);
+        free(tmp);
         free(row);
     }
     if (failed)
