@@ -61,6 +61,9 @@ sirt_status sirt_image_new(size_t nx, size_t ny, size_t nz, sirt_image **out, si
 void sirt_image_free(sirt_image *img);
 
 size_t sirt_image_voxel_count(const sirt_image *img);
+/* Volume of one voxel, mL: |det(direction · diag(spacing))| / 1000 (the product of the
+ * spacings for orthonormal directions). */
+double sirt_image_voxel_volume_ml(const sirt_image *img);
 
 /* "1", "HU", "Bq/mL", "Bq", "counts", "Gy", "fraction"; "?" for an unknown value. */
 const char *sirt_image_unit_name(sirt_image_unit unit);

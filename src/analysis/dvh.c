@@ -48,18 +48,6 @@ int sirt_dvh_same_grid(const sirt_image *a, const sirt_image *b)
     return 1;
 }
 
-/* |det(D·diag(s))| in mm³, as mL. */
-static double voxel_volume_ml(const sirt_image *img)
-{
-    double m[3][3];
-    for (int r = 0; r < 3; r++)
-        for (int c = 0; c < 3; c++)
-            m[r][c] = img->direction[r][c] * img->spacing_mm[c];
-    double det = m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
-                 m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
-                 m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
-    return fabs(det) / 1000.0;
-}
 
 sirt_status sirt_dvh_mask_on_grid(const sirt_mask *mask, const sirt_image *dose,
                                   sirt_mask **out, sirt_error *err)
@@ -208,7 +196,7 @@ sirt_status sirt_dvh_compute(const sirt_image *dose, const sirt_mask *mask,
                               dose->nx, dose->ny, dose->nz);
     const size_t n = sirt_image_voxel_count(dose);
     const float *d = dose->voxels, *w = mask->image->voxels;
-    const double vv = voxel_volume_ml(dose);
+    const double vv = sirt_image_voxel_volume_ml(dose);
 
     /* Pass 1: count, check, sum. Occupancy is a fraction: 0..1 (a little slack for
      * float rounding of resampled masks). */
@@ -289,7 +277,7 @@ sirt_status sirt_dvh_compute_labels(const sirt_image *dose, const sirt_image *la
     }
     const size_t n = sirt_image_voxel_count(dose);
     const float *d = dose->voxels, *lv = labels->voxels;
-    const double vv = voxel_volume_ml(dose);
+    const double vv = sirt_image_voxel_volume_ml(dose);
 #define LABEL_OF(i, out_s)                                                                         \
     do {                                                                                           \
         float l_ = lv[i];                                                                          \

@@ -141,3 +141,15 @@ double sirt_image_direction_orthonormality_error(const sirt_image *img)
         }
     return worst;
 }
+
+double sirt_image_voxel_volume_ml(const sirt_image *img)
+{
+    double m[3][3];
+    for (int r = 0; r < 3; r++)
+        for (int c = 0; c < 3; c++)
+            m[r][c] = img->direction[r][c] * img->spacing_mm[c];
+    double det = m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
+                 m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
+                 m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
+    return fabs(det) / 1000.0;
+}

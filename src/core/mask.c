@@ -66,18 +66,6 @@ void sirt_mask_array_free(sirt_mask **masks, size_t count)
     free(masks);
 }
 
-/* For orthonormal directions this is the product of the spacings. */
-double sirt_priv_voxel_volume_ml(const sirt_image *img)
-{
-    double m[3][3];
-    for (int r = 0; r < 3; r++)
-        for (int c = 0; c < 3; c++)
-            m[r][c] = img->direction[r][c] * img->spacing_mm[c];
-    double det = m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
-                 m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
-                 m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
-    return fabs(det) / 1000.0;
-}
 
 double sirt_mask_volume_ml(const sirt_mask *mask)
 {
@@ -88,7 +76,7 @@ double sirt_mask_volume_ml(const sirt_mask *mask)
     double sum = 0.0; /* double accumulation: 2^30 float terms stay exact to ~1e-7 */
     for (size_t i = 0; i < n; i++)
         sum += img->voxels[i];
-    return sum * sirt_priv_voxel_volume_ml(img);
+    return sum * sirt_image_voxel_volume_ml(img);
 }
 
 sirt_status sirt_mask_from_labels(const sirt_image *labels, double label, const char *name,

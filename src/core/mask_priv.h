@@ -5,6 +5,5 @@
 #include "sirt/image.h"
 
 /* Volume of one voxel in mL: |det(D diag(spacing))| mm^3 / 1000 (1 mL = 1000 mm^3). */
-double sirt_priv_voxel_volume_ml(const sirt_image *img);
 
 #endif

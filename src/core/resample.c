@@ -305,7 +305,7 @@ static sirt_status conserve_sampled(const sirt_image *src, sirt_image *dst, cons
     const int N = CONSERVE_SUB;
     double share = 1.0 / (double)(N * N); /* per line, per unit length along i */
     if (!extensive(src->unit)) /* value x volume: share of the source volume / target volume */
-        share *= sirt_priv_voxel_volume_ml(src) / sirt_priv_voxel_volume_ml(grid);
+        share *= sirt_image_voxel_volume_ml(src) / sirt_image_voxel_volume_ml(grid);
     double D[3] = {back.A[0][0], back.A[1][0], back.A[2][0]}; /* target step per unit i */
     size_t ntd[3] = {dst->nx, dst->ny, dst->nz};
     double u_lo = -0.5, u_hi = (double)src->nx - 0.5;

@@ -235,8 +235,7 @@ sirt_status sirt_image_workup_compute(const sirt_case *c, const char *base_dir,
             goto fail;
         }
         w->total_counts = total;
-        w->spect_voxel_ml = spect->spacing_mm[0] * spect->spacing_mm[1] *
-                            spect->spacing_mm[2] / 1000.0;
+        w->spect_voxel_ml = sirt_image_voxel_volume_ml(spect);
     }
     st = measure(&x, &im->liver_mask, "liver", &w->liver, spect ? &liver_occ : NULL);
     if (st == SIRT_OK)

@@ -256,7 +256,7 @@ static sirt_status post_activity(run_ctx *x)
     const sirt_case_images *im = &x->c->images;
     const sirt_image *p = x->post;
     size_t n = sirt_image_voxel_count(p);
-    double voxel_ml = fabs(p->spacing_mm[0] * p->spacing_mm[1] * p->spacing_mm[2]) / 1000.0;
+    double voxel_ml = sirt_image_voxel_volume_ml(p);
     if (p->unit == SIRT_IMAGE_BQ_PER_ML || p->unit == SIRT_IMAGE_BQ ||
         !isnan(im->post_calibration_bq_per_count)) {
         sirt_image *a = NULL;
