@@ -195,7 +195,8 @@ static void phantom_progress(void *ctx, const char *stage, double fraction)
 }
 
 /* The demo patient: generated into OUT-patient (replaced each time: the same seed gives the
- * same bytes, so nothing is lost). Fills `case_path`. */
+ * same bytes, so nothing is lost); its case-run.json leaves the measurable numbers to the
+ * images. Fills `case_path`. */
 static sirt_status make_demo(const run_args *a, char *case_path, size_t size, sirt_error *err)
 {
     char dir[4096];
@@ -216,7 +217,7 @@ static sirt_status make_demo(const run_args *a, char *case_path, size_t size, si
     st = sirt_phantom_write(ph, dir, &wo, err);
     sirt_phantom_free(ph);
     if (st == SIRT_OK)
-        snprintf(case_path, size, "%s/case.json", dir);
+        snprintf(case_path, size, "%s/case-run.json", dir);
     return st;
 }
 

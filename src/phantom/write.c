@@ -358,6 +358,55 @@ static void progress_note(const sirt_phantom *ph, const char *stage)
         ph->opt.progress(ph->opt.progress_ctx, stage, 0.0);
 }
 
+/* case-run.json: the same patient for `sirt run`, with every number the images measure left
+ * to them (volumes, SPECT counts, T/N) and the images named: NIfTI when written, else the
+ * DICOM folders with the masks as RTSTRUCT ROIs. */
+static cJSON *mask_ref(int nifti, const char *name)
+{
+    char buf[160];
+    if (nifti) {
+        snprintf(buf, sizeof buf, "nifti/masks/%s.nii.gz", name);
+        return cJSON_CreateString(buf);
+    }
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "rtstruct", "dicom/rtstruct.dcm");
+    cJSON_AddStringToObject(o, "roi", name);
+    return o;
+}
+
+static cJSON *case_run_tree(const sirt_phantom *ph, int formats)
+{
+    const sirt_phantom_options *o = &ph->opt;
+    cJSON *c = case_tree(ph);
+    int nifti = (formats & SIRT_PHANTOM_FORMAT_NIFTI) != 0;
+    cJSON_DeleteItemFromObject(cJSON_GetObjectItem(c, "anatomy"), "liver_volume_ml");
+    cJSON_DeleteItemFromObject(cJSON_GetObjectItem(c, "simulation"), "spect");
+    /* The extrahepatic spot is for the images to find (a visual check in the report). */
+    cJSON_DeleteItemFromObject(cJSON_GetObjectItem(c, "simulation"), "extrahepatic_fraction");
+    cJSON *ter = cJSON_GetArrayItem(cJSON_GetObjectItem(c, "territories"), 0);
+    cJSON_DeleteItemFromObject(ter, "perfused_volume_ml");
+    cJSON *tu;
+    cJSON_ArrayForEach(tu, cJSON_GetObjectItem(ter, "tumours"))
+    {
+        cJSON_DeleteItemFromObject(tu, "volume_ml");
+        cJSON_DeleteItemFromObject(tu, "tn_ratio");
+    }
+    cJSON *im = cJSON_AddObjectToObject(c, "images");
+    cJSON_AddStringToObject(im, "ct", nifti ? "nifti/ct.nii.gz" : "dicom/ct");
+    cJSON_AddStringToObject(im, "spect", nifti ? "nifti/spect_maa.nii.gz" : "dicom/spect_maa");
+    cJSON *m = cJSON_AddObjectToObject(im, "masks");
+    cJSON_AddItemToObject(m, "liver", mask_ref(nifti, "liver"));
+    cJSON_AddItemToObject(m, "lungs", mask_ref(nifti, "lungs"));
+    cJSON_AddItemToObject(m, "body", mask_ref(nifti, "body"));
+    cJSON *tm = cJSON_AddObjectToObject(m, "tumours");
+    for (size_t k = 0; k < ph->truth.n_tumours; k++)
+        cJSON_AddItemToObject(tm, o->tumours[k].name, mask_ref(nifti, o->tumours[k].name));
+    cJSON *post = cJSON_AddObjectToObject(im, "post_treatment");
+    cJSON_AddStringToObject(post, "image", nifti ? "nifti/pet_y90.nii.gz" : "dicom/pet_y90");
+    cJSON_AddStringToObject(post, "kind", "y90_pet");
+    return c;
+}
+
 /* ---- the folder --------------------------------------------------------------------------- */
 
 static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
@@ -633,6 +682,8 @@ sirt_status sirt_phantom_write(const sirt_phantom *ph, const char *dir,
         st = write_text(tmp, "truth.json", truth_tree(ph, w.formats), err);
     if (st == SIRT_OK)
         st = write_text(tmp, "case.json", case_tree(ph), err);
+    if (st == SIRT_OK)
+        st = write_text(tmp, "case-run.json", case_run_tree(ph, w.formats), err);
     if (st == SIRT_OK) {
         cJSON *frag = cJSON_CreateObject();
         cJSON_AddItemToObject(frag, "planar", planar_block(&ph->truth));

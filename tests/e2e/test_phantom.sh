@@ -7,7 +7,7 @@
 P1=$WORK/p1
 run_sirt gen1 phantom --seed 7 --size small --out "$P1"
 expect_rc 0 "phantom --seed 7 --size small"
-for f in truth.json case.json planar.json nifti/ct.nii.gz nifti/labels.nii.gz \
+for f in truth.json case.json case-run.json planar.json nifti/ct.nii.gz nifti/labels.nii.gz \
          nifti/spect_maa.nii.gz nifti/spect_maa_truth.nii.gz nifti/pet_y90.nii.gz \
          nifti/pet_y90_truth.nii.gz nifti/spect_ho166.nii.gz nifti/spect_ho166_truth.nii.gz \
          nifti/masks/liver.nii.gz nifti/masks/tumour_1.nii.gz nifti/masks_spect/lungs.nii.gz; do
@@ -171,10 +171,10 @@ expect_rc 0 "same seed again"
 if diff -r "$P1" "$WORK/p2" >/dev/null; then pass "same seed: every file identical"; else fail "same seed: files differ: $(diff -rq "$P1" "$WORK/p2" | head -3)"; fi
 n_files=$(find "$P1" -type f | wc -l)
 n_nii=$(find "$P1" -type f \( -name '*.json' -o -name '*.nii.gz' \) | wc -l)
-# 3 JSON + 8 images + 14 structures on the CT and on the SPECT grid = 39, plus DICOM
-# (default --format both): 60 CT slices, 64 PET slices, 2 NM files, 1 RTSTRUCT = 166.
-[ "$n_nii" -eq 39 ] && pass "$n_nii JSON and NIfTI files" || fail "$n_nii JSON and NIfTI files, expected 39"
-[ "$n_files" -eq 166 ] && pass "$n_files files compared" || fail "$n_files files, expected 166"
+# 4 JSON (case, case-run, truth, planar) + 8 images + 14 structures on the CT and on the SPECT grid = 40, plus DICOM
+# (default --format both): 60 CT slices, 64 PET slices, 2 NM files, 1 RTSTRUCT = 167.
+[ "$n_nii" -eq 40 ] && pass "$n_nii JSON and NIfTI files" || fail "$n_nii JSON and NIfTI files, expected 40"
+[ "$n_files" -eq 167 ] && pass "$n_files files compared" || fail "$n_files files, expected 167"
 run_sirt gen3 phantom --seed 8 --size small --format nifti --out "$WORK/p3"
 expect_rc 0 "seed 8"
 cmp -s "$P1/nifti/ct.nii.gz" "$WORK/p3/nifti/ct.nii.gz" && fail "other seed: same CT" || pass "other seed: other CT"

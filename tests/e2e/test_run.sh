@@ -209,4 +209,5 @@ run_sirt demo run demo --size tiny --out "$WORK/demo" "${fast[@]}" --quiet
 expect_rc 0 "sirt run demo"
 [ -s "$WORK/demo/report.pdf" ] && [ -s "$WORK/demo-patient/truth.json" ] && pass "demo: patient and report written" ||
   fail "demo outputs missing"
+json_check "$WORK/demo/plan.json" "len(j['run']['measured']['filled_into_case']) >= 5 and len(j['run']['structures']) == 6" "demo: measured on the images (case-run.json) and dosed per structure"
 finish
