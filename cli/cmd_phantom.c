@@ -1,4 +1,5 @@
 /* sirt phantom: write the digital patient (docs/cli/phantom.md, docs/phantom.md). */
+#define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
