@@ -16,6 +16,10 @@ sirt_status sirt_read_file(const char *path, size_t max_bytes, const char *what,
 
 /* Write `size` bytes to `path` atomically: a temporary file in the same folder,
  * fsync, then rename. On failure nothing is left at `path` nor the temporary. */
+/* Remove a folder and everything below it (symbolic links are not followed); used to clean
+ * up a temporary output folder. Best effort: errors are ignored. */
+void sirt_remove_tree(const char *path);
+
 sirt_status sirt_write_file_atomic(const char *path, const char *data, size_t size,
                                    sirt_error *err);
 

@@ -139,6 +139,44 @@ static sirt_status density_map(const sirt_image *act, const sirt_dose_options *o
     return SIRT_OK;
 }
 
+/* FFT convolution of a non-negative map with a non-negative kernel leaves float round-off of
+ * either sign around zero (about 1e-7 of the largest values per transform). Those below 1e-5
+ * of the maximum dose are set to 0 and counted in the notes, so that the dose can be written
+ * as RT Dose (unsigned); anything larger is an error, not clamped. A map with negative voxels
+ * (low-count PET) keeps its negative doses. */
+#define ROUND_OFF_FRACTION 1e-5
+
+static sirt_status clear_round_off(const sirt_image *activity, sirt_image *dose, char *notes,
+                                   size_t notes_size, sirt_error *err)
+{
+    size_t n = sirt_image_voxel_count(dose), count = 0;
+    for (size_t i = 0; i < n; i++)
+        if (activity->voxels[i] < 0.0f)
+            return SIRT_OK;
+    float mx = 0.0f, mn = 0.0f;
+    for (size_t i = 0; i < n; i++) {
+        mx = dose->voxels[i] > mx ? dose->voxels[i] : mx;
+        mn = dose->voxels[i] < mn ? dose->voxels[i] : mn;
+    }
+    if (mn >= 0.0f)
+        return SIRT_OK;
+    if (-mn > ROUND_OFF_FRACTION * mx)
+        return sirt_error_set(err, SIRT_EINTERNAL, "dose",
+                              "the convolved dose has a negative voxel of %g Gy (maximum %g Gy): "
+                              "more than round-off; not clamped",
+                              (double)mn, (double)mx);
+    for (size_t i = 0; i < n; i++)
+        if (dose->voxels[i] < 0.0f) {
+            dose->voxels[i] = 0.0f;
+            count++;
+        }
+    sirt__dose_note(notes, notes_size,
+                    "%zu voxels of FFT round-off below zero (down to %.3g Gy, maximum %.4g Gy) "
+                    "set to 0",
+                    count, (double)mn, (double)mx);
+    return SIRT_OK;
+}
+
 sirt_status sirt_dose_compute(const sirt_image *activity, const sirt_dose_options *opt,
                               sirt_image **dose_out, sirt_dose_result *info, sirt_error *err)
 {
@@ -305,6 +343,9 @@ sirt_status sirt_dose_compute(const sirt_image *activity, const sirt_dose_option
         st = sirt_dose_convolve_fft(decays, activity->nx, activity->ny, activity->nz,
                                     kernel->gy_per_decay, kernel->half, o->threads,
                                     dose->voxels, err);
+        if (st != SIRT_OK)
+            goto done;
+        st = clear_round_off(activity, dose, res.notes, sizeof res.notes, err);
         if (st != SIRT_OK)
             goto done;
         if (o->density_correction) {

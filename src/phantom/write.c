@@ -2,7 +2,6 @@
  * planar.json, built in a temporary folder and renamed into place (docs/phantom.md). */
 #define _XOPEN_SOURCE 700 /* mkdtemp, nftw */
 #include <errno.h>
-#include <ftw.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -409,18 +408,6 @@ static cJSON *case_run_tree(const sirt_phantom *ph, int formats)
 
 /* ---- the folder --------------------------------------------------------------------------- */
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-static void remove_tree(const char *path)
-{
-    nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
 
 /* 1 when `dir` exists and holds anything, 0 when absent or empty, -1 when not a folder. */
 static int folder_state(const char *dir)
@@ -710,9 +697,9 @@ sirt_status sirt_phantom_write(const sirt_phantom *ph, const char *dir,
             old[0] = '\0';
         }
         if (old[0])
-            remove_tree(old);
+            sirt_remove_tree(old);
     }
     if (st != SIRT_OK)
-        remove_tree(tmp);
+        sirt_remove_tree(tmp);
     return st;
 }

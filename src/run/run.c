@@ -3,7 +3,6 @@
  * nothing behind. */
 #define _XOPEN_SOURCE 700
 #include <errno.h>
-#include <ftw.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -73,18 +72,6 @@ sirt_status sirt__run_out_path(run_ctx *x, char *buf, size_t size, const char *n
     return SIRT_OK;
 }
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-static void remove_tree(const char *path)
-{
-    nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
 
 static void dirname_of(const char *path, char *buf, size_t size)
 {
@@ -231,7 +218,7 @@ static sirt_status publish(run_ctx *x)
     }
     x->tmp_dir[0] = '\0';
     if (old[0])
-        remove_tree(old);
+        sirt_remove_tree(old);
     return SIRT_OK;
 }
 
@@ -308,7 +295,7 @@ sirt_status sirt_run_case(const char *case_path, const sirt_run_options *opt,
         result->had_post_treatment = x.dose_post != NULL;
     }
     if (x.tmp_dir[0])
-        remove_tree(x.tmp_dir);
+        sirt_remove_tree(x.tmp_dir);
     ctx_free(&x);
     return st;
 }

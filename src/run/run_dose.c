@@ -46,40 +46,6 @@ static sirt_status activity_from_spect(run_ctx *x, const sirt_image *counts, dou
     return SIRT_OK;
 }
 
-/* FFT convolution of non-negative maps leaves round-off of either sign around zero (float
- * precision: about 1e-7 of the largest values per transform). Those are set to 0 when they
- * are below 1e-5 of the maximum dose, and counted in the notes; anything larger is an error,
- * not clamped. */
-#define ROUND_OFF_FRACTION 1e-5
-
-static sirt_status zero_round_off(run_ctx *x, sirt_image *dose, sirt_dose_result *info)
-{
-    size_t n = sirt_image_voxel_count(dose), count = 0;
-    float mx = 0.0f, mn = 0.0f;
-    for (size_t i = 0; i < n; i++) {
-        mx = dose->voxels[i] > mx ? dose->voxels[i] : mx;
-        mn = dose->voxels[i] < mn ? dose->voxels[i] : mn;
-    }
-    if (mn >= 0.0f)
-        return SIRT_OK;
-    if (-mn > ROUND_OFF_FRACTION * mx)
-        return sirt_error_set(x->err, SIRT_EINTERNAL, "dose",
-                              "the dose image has a negative voxel of %g Gy (maximum %g Gy): "
-                              "more than round-off; not clamped",
-                              (double)mn, (double)mx);
-    for (size_t i = 0; i < n; i++)
-        if (dose->voxels[i] < 0.0f) {
-            dose->voxels[i] = 0.0f;
-            count++;
-        }
-    size_t len = strlen(info->notes);
-    snprintf(info->notes + len, sizeof info->notes - len,
-             "%zu voxels of FFT round-off below zero (down to %.3g Gy, maximum %.4g Gy) set "
-             "to 0\n",
-             count, (double)mn, (double)mx);
-    return SIRT_OK;
-}
-
 static sirt_status compute_dose(run_ctx *x, const sirt_image *activity, sirt_image **dose,
                                 sirt_dose_result *info)
 {
@@ -92,28 +58,14 @@ static sirt_status compute_dose(run_ctx *x, const sirt_image *activity, sirt_ima
     if (x->opt->cache_dir)
         o.cache_dir = x->opt->cache_dir;
     o.progress = x->opt->progress;
-    sirt_image *ct_on_grid = NULL;
     if (x->ct) {
-        TRY_RUN(sirt_image_resample(x->ct, activity, SIRT_RESAMPLE_TRILINEAR, &ct_on_grid,
-                                    x->err));
-        o.ct = ct_on_grid;
-        /* Scale the water kernel by the local density: the first-order correction for
-         * lung and bone (docs/dose.md); still biased low in lung (d'Andrea et al. 2024). */
+        /* The engine resamples the CT onto the activity grid and scales the water kernel by
+         * the local density: the first-order correction for lung and bone (docs/dose.md);
+         * still biased low in lung (d'Andrea et al. 2024). FFT round-off is cleared there. */
+        o.ct = x->ct;
         o.density_correction = 1;
     }
-    sirt_status st = sirt_dose_compute(activity, &o, dose, info, x->err);
-    sirt_image_free(ct_on_grid);
-    if (st == SIRT_OK && activity->unit == SIRT_IMAGE_BQ && o.method == SIRT_DOSE_KERNEL) {
-        /* Only the planned map is non-negative by construction; the delivered one may hold
-         * negative PET voxels, and its dose keeps them. */
-        int non_negative = 1;
-        size_t n = sirt_image_voxel_count(activity);
-        for (size_t i = 0; i < n && non_negative; i++)
-            non_negative = activity->voxels[i] >= 0.0f;
-        if (non_negative)
-            st = zero_round_off(x, *dose, info);
-    }
-    return st;
+    return sirt_dose_compute(activity, &o, dose, info, x->err);
 }
 
 static sirt_status add_structure(run_ctx *x, const char *name, const char *kind, sirt_mask *m)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/json_write.h"
 #include "run/run_internal.h"
 
 /* DVH metrics reported for every structure (issue list; EANM 2022 uses D70 and V100). */
@@ -103,27 +104,20 @@ static const char *delta(pool *p, double b, double a)
 
 /* ---- JSON ---- */
 
-static void add_num(cJSON *o, const char *key, double v)
-{
-    if (isfinite(v))
-        cJSON_AddNumberToObject(o, key, v);
-    else
-        cJSON_AddNullToObject(o, key);
-}
 
 static cJSON *dvh_json(const sirt_dvh *d, const sirt_dvh_metric *m, size_t nm)
 {
     cJSON *o = cJSON_CreateObject();
-    add_num(o, "volume_ml", d->volume_ml);
-    add_num(o, "mean_gy", d->mean_gy);
-    add_num(o, "min_gy", d->min_gy);
-    add_num(o, "max_gy", d->max_gy);
-    add_num(o, "median_gy", d->median_gy);
+    sirt__json_add_number(o, "volume_ml", d->volume_ml);
+    sirt__json_add_number(o, "mean_gy", d->mean_gy);
+    sirt__json_add_number(o, "min_gy", d->min_gy);
+    sirt__json_add_number(o, "max_gy", d->max_gy);
+    sirt__json_add_number(o, "median_gy", d->median_gy);
     cJSON *mo = cJSON_AddObjectToObject(o, "metrics");
     for (size_t i = 0; i < nm; i++) {
         char key[48];
         snprintf(key, sizeof key, "%s_%s", m[i].name, m[i].is_dose ? "gy" : "percent");
-        add_num(mo, key, sirt_dvh_metric_value(d, &m[i]));
+        sirt__json_add_number(mo, key, sirt_dvh_metric_value(d, &m[i]));
     }
     return o;
 }
@@ -131,9 +125,9 @@ static cJSON *dvh_json(const sirt_dvh *d, const sirt_dvh_metric *m, size_t nm)
 static cJSON *range_json(sirt_range r)
 {
     cJSON *o = cJSON_CreateObject();
-    add_num(o, "low", r.low);
-    add_num(o, "central", r.central);
-    add_num(o, "high", r.high);
+    sirt__json_add_number(o, "low", r.low);
+    sirt__json_add_number(o, "central", r.central);
+    sirt__json_add_number(o, "high", r.high);
     return o;
 }
 
@@ -149,22 +143,22 @@ static sirt_status write_json(run_ctx *x, const sirt_dvh_metric *m, size_t nm)
     if (x->workup) {
         const sirt_image_workup *w = x->workup;
         cJSON *mo = cJSON_AddObjectToObject(run, "measured");
-        add_num(mo, "liver_volume_ml", w->liver.volume_ml);
-        add_num(mo, "lungs_volume_ml", w->lungs.volume_ml);
-        add_num(mo, "liver_counts", w->liver.counts);
-        add_num(mo, "lung_counts", w->lungs.counts);
-        add_num(mo, "extrahepatic_counts", w->extrahepatic.counts);
-        add_num(mo, "total_counts", w->total_counts);
-        add_num(mo, "lsf_spect_fraction", w->lsf_fraction);
-        add_num(mo, "extrahepatic_fraction", w->extrahepatic_fraction);
+        sirt__json_add_number(mo, "liver_volume_ml", w->liver.volume_ml);
+        sirt__json_add_number(mo, "lungs_volume_ml", w->lungs.volume_ml);
+        sirt__json_add_number(mo, "liver_counts", w->liver.counts);
+        sirt__json_add_number(mo, "lung_counts", w->lungs.counts);
+        sirt__json_add_number(mo, "extrahepatic_counts", w->extrahepatic.counts);
+        sirt__json_add_number(mo, "total_counts", w->total_counts);
+        sirt__json_add_number(mo, "lsf_spect_fraction", w->lsf_fraction);
+        sirt__json_add_number(mo, "extrahepatic_fraction", w->extrahepatic_fraction);
         cJSON *ta = cJSON_AddArrayToObject(mo, "territories");
         for (size_t i = 0; i < w->n_territories; i++) {
             cJSON *t = cJSON_CreateObject();
             cJSON_AddStringToObject(t, "name", w->territories[i].name);
-            add_num(t, "perfused_volume_ml", w->territories[i].volume_ml);
-            add_num(t, "perfused_counts", w->territories[i].counts);
-            add_num(t, "normal_volume_ml", w->territory_normal[i].volume_ml);
-            add_num(t, "normal_counts", w->territory_normal[i].counts);
+            sirt__json_add_number(t, "perfused_volume_ml", w->territories[i].volume_ml);
+            sirt__json_add_number(t, "perfused_counts", w->territories[i].counts);
+            sirt__json_add_number(t, "normal_volume_ml", w->territory_normal[i].volume_ml);
+            sirt__json_add_number(t, "normal_counts", w->territory_normal[i].counts);
             cJSON_AddItemToArray(ta, t);
         }
         cJSON *tu = cJSON_AddArrayToObject(mo, "tumours");
@@ -172,11 +166,11 @@ static sirt_status write_json(run_ctx *x, const sirt_dvh_metric *m, size_t nm)
             const sirt_structure_measure *s = &w->tumours[i];
             cJSON *t = cJSON_CreateObject();
             cJSON_AddStringToObject(t, "name", s->name);
-            add_num(t, "volume_ml", s->volume_ml);
-            add_num(t, "counts", s->counts);
+            sirt__json_add_number(t, "volume_ml", s->volume_ml);
+            sirt__json_add_number(t, "counts", s->counts);
             /* T/N from the image: tumour vs its territory's normal concentration. */
             const sirt_structure_measure *nl = &w->territory_normal[s->territory];
-            add_num(t, "tn_ratio", (s->counts / s->volume_ml) / (nl->counts / nl->volume_ml));
+            sirt__json_add_number(t, "tn_ratio", (s->counts / s->volume_ml) / (nl->counts / nl->volume_ml));
             cJSON_AddItemToArray(tu, t);
         }
         cJSON *fl = cJSON_AddArrayToObject(mo, "filled_into_case");
@@ -187,10 +181,10 @@ static sirt_status write_json(run_ctx *x, const sirt_dvh_metric *m, size_t nm)
         cJSON *d = cJSON_AddObjectToObject(run, "dose");
         cJSON_AddStringToObject(d, "method", sirt_dose_method_name(x->dose_info.method));
         cJSON_AddStringToObject(d, "nuclide", x->dose_info.nuclide);
-        add_num(d, "total_activity_bq", x->dose_info.total_activity_bq);
-        add_num(d, "max_dose_gy", x->dose_info.max_dose_gy);
-        add_num(d, "energy_per_decay_mev", x->dose_info.energy_per_decay_mev);
-        add_num(d, "kernel_histories", (double)x->dose_info.kernel_histories);
+        sirt__json_add_number(d, "total_activity_bq", x->dose_info.total_activity_bq);
+        sirt__json_add_number(d, "max_dose_gy", x->dose_info.max_dose_gy);
+        sirt__json_add_number(d, "energy_per_decay_mev", x->dose_info.energy_per_decay_mev);
+        sirt__json_add_number(d, "kernel_histories", (double)x->dose_info.kernel_histories);
         cJSON_AddStringToObject(d, "kernel_cache_path", x->dose_info.kernel_cache_path);
         cJSON_AddStringToObject(d, "notes", x->dose_info.notes);
         cJSON_AddStringToObject(d, "lung_note",
@@ -207,13 +201,13 @@ static sirt_status write_json(run_ctx *x, const sirt_dvh_metric *m, size_t nm)
                 cJSON_AddItemToObject(so, "delivered", dvh_json(r->dvh_post, m, nm));
             if (r->rb) {
                 cJSON *rb = cJSON_AddObjectToObject(so, "radiobiology");
-                add_num(rb, "geud_gy", r->rb->geud_dose_gy);
+                sirt__json_add_number(rb, "geud_gy", r->rb->geud_dose_gy);
                 cJSON_AddItemToObject(rb, "bed_mean_gy", range_json(r->rb->bed_mean_gy));
                 cJSON_AddItemToObject(rb, "bed_d70_gy", range_json(r->rb->bed_d70_gy));
                 cJSON_AddItemToObject(rb, "eqd2_mean_gy", range_json(r->rb->eqd2_mean_gy));
                 cJSON_AddItemToObject(rb, "eubed_gy", range_json(r->rb->eubed_gy));
                 cJSON_AddItemToObject(rb, "tcp", range_json(r->rb->tcp));
-                add_num(rb, "ntcp", r->rb->ntcp);
+                sirt__json_add_number(rb, "ntcp", r->rb->ntcp);
             }
             cJSON_AddItemToArray(sa, so);
         }
@@ -221,7 +215,7 @@ static sirt_status write_json(run_ctx *x, const sirt_dvh_metric *m, size_t nm)
             cJSON *po = cJSON_AddObjectToObject(run, "delivered");
             cJSON_AddStringToObject(po, "kind", x->c->images.post_kind);
             cJSON_AddStringToObject(po, "note", x->post_note);
-            add_num(po, "total_activity_bq", x->dose_post_info.total_activity_bq);
+            sirt__json_add_number(po, "total_activity_bq", x->dose_post_info.total_activity_bq);
         }
     }
     if (x->store) {
