@@ -297,6 +297,7 @@ static sirt_status write_csv(run_ctx *x)
 typedef struct curve_store {
     sirt_report_curve *c;
     double **arrays;
+    char (*names)[96]; /* "tumour_1 (planned)" ... in the comparison */
     size_t n, n_arrays;
 } curve_store;
 
@@ -305,6 +306,7 @@ static void curves_free(curve_store *cs)
     for (size_t i = 0; i < cs->n_arrays; i++)
         free(cs->arrays[i]);
     free(cs->arrays);
+    free(cs->names);
     free(cs->c);
 }
 
@@ -313,7 +315,8 @@ static sirt_status curves_build(run_ctx *x, int compare, curve_store *cs)
     memset(cs, 0, sizeof *cs);
     cs->c = calloc(2 * x->n_s + 1, sizeof *cs->c);
     cs->arrays = calloc(2 * x->n_s + 1, sizeof *cs->arrays);
-    if (!cs->c || !cs->arrays)
+    cs->names = calloc(2 * x->n_s + 1, sizeof *cs->names);
+    if (!cs->c || !cs->arrays || !cs->names)
         return sirt_error_set(x->err, SIRT_ENOMEM, "report", "out of memory");
     for (size_t i = 0; i < x->n_s; i++)
         for (int which = 0; which < (compare ? 2 : 1); which++) {
@@ -330,9 +333,9 @@ static sirt_status curves_build(run_ctx *x, int compare, curve_store *cs)
                 pct[b] = d->volume_ml > 0 ? 100.0 * d->cumulative_ml[b] / d->volume_ml : 0.0;
             cs->arrays[cs->n_arrays++] = pct;
             sirt_report_curve *c = &cs->c[cs->n++];
-            c->name = which ? "delivered" : x->s[i].name;
-            if (compare)
-                c->name = which ? x->s[i].name : x->s[i].name;
+            snprintf(cs->names[cs->n - 1], sizeof cs->names[0], "%s%s", x->s[i].name,
+                     !compare ? "" : which ? " (delivered)" : " (planned)");
+            c->name = cs->names[cs->n - 1];
             c->n = d->n_bins;
             c->dose_gy = d->dose_gy;
             c->volume_pct = pct;
